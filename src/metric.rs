@@ -1,0 +1,265 @@
+//! The metrics of model.md: names users write in `[targets]` and goals,
+//! which team owns each, and which direction is better.
+
+use std::fmt;
+
+/// Who owns a metric as a KPI (the report groups metrics so).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    Marketing,
+    InsideSales,
+    FieldSales,
+    Shared,
+}
+
+impl Owner {
+    /// All owners in report order.
+    pub const ALL: [Owner; 4] = [Owner::Marketing, Owner::InsideSales, Owner::FieldSales, Owner::Shared];
+
+    /// Heading in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Owner::Marketing => "Marketing",
+            Owner::InsideSales => "Inside sales (follow-up)",
+            Owner::FieldSales => "Field sales",
+            Owner::Shared => "Shared",
+        }
+    }
+}
+
+/// What kind of number a metric is, for formatting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    Rate,
+    Days,
+    Money,
+    Ratio,
+    Months,
+}
+
+macro_rules! metrics {
+    ($( $variant:ident = $name:literal, $label:literal, $owner:ident, $unit:ident, $lower:literal; )*) => {
+        /// A metric of one run.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Metric { $( $variant ),* }
+
+        impl Metric {
+            /// Every metric, in report order (grouped by owner).
+            pub const ALL: &'static [Metric] = &[ $( Metric::$variant ),* ];
+
+            /// The name users write (`won`, `ltv_to_cac`).
+            pub fn name(self) -> &'static str {
+                match self { $( Metric::$variant => $name ),* }
+            }
+
+            /// A short English label for tables.
+            pub fn label(self) -> &'static str {
+                match self { $( Metric::$variant => $label ),* }
+            }
+
+            /// The KPI owner.
+            pub fn owner(self) -> Owner {
+                match self { $( Metric::$variant => Owner::$owner ),* }
+            }
+
+            /// The unit, for formatting.
+            pub fn unit(self) -> Unit {
+                match self { $( Metric::$variant => Unit::$unit ),* }
+            }
+
+            /// Whether less is better (cost, CAC, payback, SLA losses, response days).
+            pub fn lower_is_better(self) -> bool {
+                match self { $( Metric::$variant => $lower ),* }
+            }
+        }
+    };
+}
+
+metrics! {
+    Leads = "leads", "Leads", Marketing, Count, false;
+    Mqls = "mqls", "MQLs", Marketing, Count, false;
+    MqlRate = "mql_rate", "MQL rate", Marketing, Rate, false;
+    MqlToSql = "mql_to_sql", "MQL → SQL", InsideSales, Rate, false;
+    Sqls = "sqls", "SQLs", InsideSales, Count, false;
+    ResponseDaysMedian = "response_days_median", "Response days (median)", InsideSales, Days, true;
+    LostToSla = "lost_to_sla", "Lost to SLA", InsideSales, Count, true;
+    SqlToOpportunity = "sql_to_opportunity", "SQL → opportunity", FieldSales, Rate, false;
+    Opportunities = "opportunities", "Opportunities", FieldSales, Count, false;
+    WinRate = "win_rate", "Win rate", FieldSales, Rate, false;
+    Won = "won", "Won deals", FieldSales, Count, false;
+    OpenPipeline = "open_pipeline", "Open pipeline", FieldSales, Count, false;
+    NewMrr = "new_mrr", "New MRR", FieldSales, Money, false;
+    LeadToOpportunity = "lead_to_opportunity", "Lead → opportunity", Shared, Rate, false;
+    Revenue = "revenue", "Revenue", Shared, Money, false;
+    Cost = "cost", "Cost", Shared, Money, true;
+    Cac = "cac", "CAC", Shared, Money, true;
+    Ltv = "ltv", "LTV", Shared, Money, false;
+    LtvToCac = "ltv_to_cac", "LTV/CAC", Shared, Ratio, false;
+    PaybackMonths = "payback_months", "Payback (months)", Shared, Months, true;
+}
+
+/// Number of metrics.
+pub const METRIC_COUNT: usize = Metric::ALL.len();
+
+/// Metrics reported by lead source (money that is shared between sources is left out).
+pub const SOURCE_METRICS: &[Metric] = &[
+    Metric::Leads,
+    Metric::Mqls,
+    Metric::Sqls,
+    Metric::Opportunities,
+    Metric::Won,
+    Metric::LostToSla,
+    Metric::OpenPipeline,
+    Metric::MqlRate,
+    Metric::MqlToSql,
+    Metric::SqlToOpportunity,
+    Metric::WinRate,
+    Metric::LeadToOpportunity,
+    Metric::ResponseDaysMedian,
+    Metric::NewMrr,
+    Metric::Revenue,
+];
+
+/// Metrics reported by month: the counts of events that happened that month, and revenue.
+pub const MONTHLY_METRICS: &[Metric] = &[
+    Metric::Leads,
+    Metric::Mqls,
+    Metric::Sqls,
+    Metric::Opportunities,
+    Metric::Won,
+    Metric::LostToSla,
+    Metric::OpenPipeline,
+    Metric::Revenue,
+];
+
+impl Metric {
+    /// Position in [`Metric::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The metric with this name.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.iter().copied().find(|m| m.name() == name)
+    }
+
+    /// Whether the metric counts leads or deals (the precision stop watches these).
+    pub fn is_count(self) -> bool {
+        self.unit() == Unit::Count
+    }
+}
+
+impl fmt::Display for Metric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The names of every metric, for "valid metrics are ..." hints.
+pub fn metric_names() -> String {
+    Metric::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// A comparison in a goal or target: the metric must be `op` the value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+    Above,
+    Below,
+}
+
+impl Comparison {
+    /// Whether `x op value` holds.
+    pub fn holds(self, x: f64, value: f64) -> bool {
+        match self {
+            Comparison::AtLeast => x >= value,
+            Comparison::AtMost => x <= value,
+            Comparison::Above => x > value,
+            Comparison::Below => x < value,
+        }
+    }
+
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => ">=",
+            Comparison::AtMost => "<=",
+            Comparison::Above => ">",
+            Comparison::Below => "<",
+        }
+    }
+}
+
+/// A goal on one metric: `won >= 30`. A run where the metric is undefined does not meet it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Goal {
+    pub metric: Metric,
+    pub comparison: Comparison,
+    pub value: f64,
+}
+
+impl Goal {
+    /// A `[targets]` entry: at least the value, or at most where less is better.
+    pub fn target(metric: Metric, value: f64) -> Goal {
+        let comparison = if metric.lower_is_better() { Comparison::AtMost } else { Comparison::AtLeast };
+        Goal { metric, comparison, value }
+    }
+
+    /// Whether a run's value meets the goal.
+    pub fn met_by(&self, x: f64) -> bool {
+        !x.is_nan() && self.comparison.holds(x, self.value)
+    }
+
+    /// Parses `won >= 30`.
+    pub fn parse(text: &str) -> Result<Goal, String> {
+        let ops = [(">=", Comparison::AtLeast), ("<=", Comparison::AtMost), (">", Comparison::Above), ("<", Comparison::Below)];
+        let (pos, sym, comparison) = ops
+            .iter()
+            .filter_map(|(s, c)| text.find(s).map(|p| (p, *s, *c)))
+            .min_by_key(|(p, s, _)| (*p, std::cmp::Reverse(s.len())))
+            .ok_or_else(|| format!("`{text}` has no comparison: write e.g. \"won >= 30\""))?;
+        let name = text[..pos].trim();
+        let metric = Metric::from_name(name)
+            .ok_or_else(|| format!("unknown metric `{name}`; valid metrics are {}", metric_names()))?;
+        let value_text = text[pos + sym.len()..].trim();
+        let value: f64 = value_text
+            .replace('_', "")
+            .parse()
+            .map_err(|_| format!("`{value_text}` is not a number"))?;
+        if !value.is_finite() {
+            return Err(format!("the goal value must be a finite number, found `{value_text}`"));
+        }
+        Ok(Goal { metric, comparison, value })
+    }
+}
+
+impl fmt::Display for Goal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.metric, self.comparison.symbol(), crate::dist::format_number(self.value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_indices_match() {
+        for (i, m) in Metric::ALL.iter().enumerate() {
+            assert_eq!(m.index(), i);
+            assert_eq!(Metric::from_name(m.name()), Some(*m));
+        }
+    }
+
+    #[test]
+    fn goals_parse() {
+        let g = Goal::parse("won >= 30").unwrap();
+        assert_eq!((g.metric, g.comparison, g.value), (Metric::Won, Comparison::AtLeast, 30.0));
+        let g = Goal::parse("cac<500000").unwrap();
+        assert_eq!(g.comparison, Comparison::Below);
+        assert!(Goal::parse("wins >= 3").unwrap_err().contains("unknown metric"));
+        assert!(!g.met_by(f64::NAN));
+    }
+}

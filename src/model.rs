@@ -1,0 +1,539 @@
+//! The day-by-day funnel of model.md ("What happens to a lead"), for one run.
+//!
+//! Leads are never simulated one by one. Leads that behave alike (same
+//! source, score class, day they became an MQL and day they joined the
+//! queue) travel as one cohort with a count, and every random step draws a
+//! count for the whole cohort (Poisson arrivals split by class, binomial
+//! conversions, hypergeometric picks where capacity splits a tied group),
+//! so the work of a day is bounded by the number of cohorts, not of leads.
+//! The facts that make this exact are in `../shared/notes/engine.md`.
+
+use rand::Rng;
+
+use crate::calendar::Calendar;
+use crate::params::RunParams;
+use crate::random::{DayTable, binomial, poisson, poisson_cached, split_without_replacement};
+use crate::scenario::{QueueOrder, Scenario, Team};
+
+/// What one run counted, by lead source and by month.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunCounts {
+    pub sources: Vec<SourceTally>,
+    pub months: Vec<MonthTally>,
+    /// Cost over the horizon.
+    pub cost: f64,
+    /// Revenue recognised in each month (step 7).
+    pub revenue_by_month: Vec<f64>,
+}
+
+/// Counts of one lead source over the horizon. A lead counts at most once per stage.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceTally {
+    pub leads: u64,
+    pub mqls: u64,
+    pub sqls: u64,
+    pub opportunities: u64,
+    pub won: u64,
+    /// Opportunities closed lost within the horizon.
+    pub closed_lost: u64,
+    pub lost_to_sla: u64,
+    pub open_pipeline: u64,
+    pub new_mrr: f64,
+    pub revenue: f64,
+    /// MQLs worked, by whole days since they became an MQL (w).
+    pub response_days: Vec<u64>,
+}
+
+/// Events of one month, all sources together.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MonthTally {
+    pub leads: u64,
+    pub mqls: u64,
+    pub sqls: u64,
+    pub opportunities: u64,
+    pub won: u64,
+    /// Opportunities closed (won or lost) this month.
+    pub closed: u64,
+    pub lost_to_sla: u64,
+}
+
+/// A group of interchangeable MQLs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Cohort {
+    source: u16,
+    /// The score class: the exact score for `highest_score_first`, else the band's lower bound.
+    score: f64,
+    /// Day it (last) became an MQL.
+    mql_day: u32,
+    /// Expired under the SLA before: it is not counted again as an MQL or an SLA loss.
+    recycled: bool,
+    count: u64,
+}
+
+/// A cohort in the follow-up queue.
+#[derive(Clone, Copy, Debug)]
+struct Waiting {
+    join_day: u32,
+    cohort: Cohort,
+}
+
+/// A nurtured cohort scheduled to re-qualify at a month start.
+#[derive(Clone, Copy, Debug)]
+struct Requalify {
+    source: u16,
+    score: f64,
+    recycled: bool,
+    count: u64,
+}
+
+/// Per-setup tables that do not change between runs.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub calendar: Calendar,
+    /// Per source: the chance of each whole score 0..=100 for a new lead.
+    score_pmfs: Vec<Vec<f64>>,
+    lag: DayTable,
+    cycle: DayTable,
+}
+
+/// How the leads of one source arrive in one run: chances per class.
+struct ArrivalClasses {
+    /// Leads that are MQLs the day they arrive: (score class, chance).
+    immediate: Vec<(f64, f64)>,
+    /// Leads that enter nurture and re-qualify: (month starts until then, score class, chance incl. survival).
+    nurtured: Vec<(u32, f64, f64)>,
+    /// Every other lead (nurtured and never qualifying).
+    never: f64,
+}
+
+impl Model {
+    /// Builds the tables of a scenario.
+    pub fn new(s: &Scenario) -> Model {
+        let calendar = Calendar::new(s.start, s.horizon_months);
+        let horizon = calendar.days();
+        let score_pmfs = s.sources.iter().map(|src| src.score.rounded_pmf(100).0).collect();
+        Model {
+            lag: DayTable::new(s.sales.opportunity_lag_days.rounded_pmf(horizon).0),
+            cycle: DayTable::new(s.sales.sales_cycle_days.rounded_pmf(horizon).0),
+            score_pmfs,
+            calendar,
+        }
+    }
+
+    /// Simulates one run with the given (U) values and noise.
+    pub fn simulate<R: Rng + ?Sized>(&self, s: &Scenario, p: &RunParams, rng: &mut R) -> RunCounts {
+        Run::new(self, s, p).simulate(rng)
+    }
+}
+
+/// The state of one run.
+struct Run<'a> {
+    model: &'a Model,
+    s: &'a Scenario,
+    p: &'a RunParams,
+    classes: Vec<ArrivalClasses>,
+    /// Month starts until a recycled lead re-qualifies, and its score class then.
+    recycle: Option<(u32, f64)>,
+    capacity_per_day: f64,
+    /// Cohorts due to join the queue, by day.
+    joining: Vec<Vec<Cohort>>,
+    queue: Vec<Waiting>,
+    /// Nurtured cohorts that re-qualify, by month.
+    requalifying: Vec<Vec<Requalify>>,
+    /// MRR won by (source, close month).
+    won_mrr: Vec<Vec<f64>>,
+    counts: RunCounts,
+}
+
+impl<'a> Run<'a> {
+    fn new(model: &'a Model, s: &'a Scenario, p: &'a RunParams) -> Run<'a> {
+        let months = model.calendar.months();
+        let days = model.calendar.days();
+        let n_sources = s.sources.len();
+        let mut run = Run {
+            model,
+            s,
+            p,
+            classes: Vec::new(),
+            recycle: None,
+            capacity_per_day: match s.follow_up.team {
+                Team::InsideSales => s.inside_sales.reps as f64 * p.is_mqls_per_rep_per_day,
+                Team::FieldSales => s.sales.reps as f64 * p.fs_inbound_mqls_per_rep_per_day,
+            },
+            joining: vec![Vec::new(); days],
+            queue: Vec::new(),
+            requalifying: vec![Vec::new(); months],
+            won_mrr: vec![vec![0.0; months]; n_sources],
+            counts: RunCounts {
+                sources: vec![SourceTally::default(); n_sources],
+                months: vec![MonthTally::default(); months],
+                cost: 0.0,
+                revenue_by_month: vec![0.0; months],
+            },
+        };
+        run.classes = (0..n_sources).map(|i| run.arrival_classes(i)).collect();
+        if s.marketing.automation {
+            let score = (s.marketing.mql_threshold as f64 - s.marketing.nurture.recycle_penalty).max(0.0);
+            run.recycle = run.months_to_qualify(score).map(|k| (k, run.score_class(requalified_score(score, k, p.monthly_score_gain))));
+        }
+        run
+    }
+
+    /// The score class an MQL is kept under (see [`Cohort::score`]).
+    fn score_class(&self, score: f64) -> f64 {
+        if self.s.follow_up.queue_order == QueueOrder::HighestScoreFirst {
+            return score;
+        }
+        self.s.follow_up.sql_rate_by_score.iter().rev().find(|b| b.lower <= score).map_or(-1.0, |b| b.lower)
+    }
+
+    /// `sql_rate_by_score`(score): the band with the highest lower bound <= score, 0 below every band.
+    fn sql_rate(&self, score: f64) -> f64 {
+        let bands = &self.s.follow_up.sql_rate_by_score;
+        bands.iter().rposition(|b| b.lower <= score).map_or(0.0, |i| self.p.band_rates[i])
+    }
+
+    /// Month starts a nurtured lead of this score needs to reach the threshold, if it can
+    /// within `max_months` (model.md step 3: k = min{k >= 1 : min(100, b + k g) >= threshold}).
+    fn months_to_qualify(&self, score: f64) -> Option<u32> {
+        let threshold = self.s.marketing.mql_threshold as f64;
+        let gain = self.p.monthly_score_gain;
+        let max = self.s.marketing.nurture.max_months;
+        if score >= threshold {
+            return Some(1);
+        }
+        if gain <= 0.0 {
+            return None;
+        }
+        let mut k = ((threshold - score) / gain).ceil().max(1.0);
+        while k > 1.0 && score + (k - 1.0) * gain >= threshold {
+            k -= 1.0;
+        }
+        while score + k * gain < threshold {
+            k += 1.0;
+        }
+        (k <= max as f64).then_some(k as u32)
+    }
+
+    fn arrival_classes(&self, source: usize) -> ArrivalClasses {
+        let automation = self.s.marketing.automation;
+        let threshold = self.s.marketing.mql_threshold as f64;
+        let survive = 1.0 - self.p.monthly_unsubscribe;
+        let mut classes = ArrivalClasses { immediate: Vec::new(), nurtured: Vec::new(), never: 0.0 };
+        for (score, &chance) in self.model.score_pmfs[source].iter().enumerate() {
+            if chance <= 0.0 {
+                continue;
+            }
+            let score = score as f64;
+            if !automation || score >= threshold {
+                add_chance(&mut classes.immediate, self.score_class(score), chance);
+                continue;
+            }
+            match self.months_to_qualify(score) {
+                Some(k) => {
+                    let qualify = chance * survive.powi(k as i32);
+                    let class = self.score_class(requalified_score(score, k, self.p.monthly_score_gain));
+                    match classes.nurtured.iter_mut().find(|(kk, c, _)| *kk == k && *c == class) {
+                        Some(entry) => entry.2 += qualify,
+                        None => classes.nurtured.push((k, class, qualify)),
+                    }
+                    classes.never += chance - qualify;
+                }
+                None => classes.never += chance,
+            }
+        }
+        classes
+    }
+
+    fn simulate<R: Rng + ?Sized>(mut self, rng: &mut R) -> RunCounts {
+        let cal = &self.model.calendar;
+        for month in 0..cal.months() {
+            let first = cal.first_day(month);
+            // Step 3: nurtured leads re-qualify at the month start, before arrivals.
+            for r in std::mem::take(&mut self.requalifying[month]) {
+                let cohort = Cohort { source: r.source, score: r.score, mql_day: first as u32, recycled: r.recycled, count: r.count };
+                self.become_mqls(cohort, rng);
+            }
+            self.nurtured_arrivals(month, rng);
+            let rates: Vec<Vec<(f64, f64)>> = (0..self.s.sources.len())
+                .map(|i| {
+                    let lambda = self.daily_leads(i, month);
+                    self.classes[i].immediate.iter().map(|&(_, chance)| (lambda * chance, (-lambda * chance).exp())).collect()
+                })
+                .collect();
+            for day in first..first + cal.days_in(month) {
+                // Steps 1 and 2: arrivals that are MQLs at once.
+                for (i, source_rates) in rates.iter().enumerate() {
+                    for (c, &(lambda, exp_neg)) in source_rates.iter().enumerate() {
+                        let n = poisson_cached(rng, lambda, exp_neg);
+                        if n > 0 {
+                            self.counts.sources[i].leads += n;
+                            self.counts.months[month].leads += n;
+                            let score = self.classes[i].immediate[c].0;
+                            self.become_mqls(Cohort { source: i as u16, score, mql_day: day as u32, recycled: false, count: n }, rng);
+                        }
+                    }
+                }
+                // Steps 4 and 5: the queue and follow-up.
+                self.queue_day(day, rng);
+            }
+        }
+        self.finish()
+    }
+
+    /// Mean leads a day of a source in a month (step 1).
+    fn daily_leads(&self, source: usize, month: usize) -> f64 {
+        let src = &self.s.sources[source];
+        let sp = &self.p.sources[source];
+        let cal = &self.model.calendar;
+        sp.leads_per_month * (1.0 + sp.growth_per_month).powi(month as i32) * src.seasonality[cal.calendar_month_index(month)]
+            / cal.days_in(month) as f64
+    }
+
+    /// Leads of a month that do not qualify on arrival: only their month matters,
+    /// since nurture acts on month starts (Poisson splitting makes each class independent).
+    fn nurtured_arrivals<R: Rng + ?Sized>(&mut self, month: usize, rng: &mut R) {
+        let months = self.model.calendar.months();
+        for i in 0..self.s.sources.len() {
+            let total = self.daily_leads(i, month) * self.model.calendar.days_in(month) as f64;
+            let mut leads = poisson(rng, total * self.classes[i].never);
+            for c in 0..self.classes[i].nurtured.len() {
+                let (k, score, chance) = self.classes[i].nurtured[c];
+                let n = poisson(rng, total * chance);
+                leads += n;
+                let due = month + k as usize;
+                if n > 0 && due < months {
+                    self.requalifying[due].push(Requalify { source: i as u16, score, recycled: false, count: n });
+                }
+            }
+            self.counts.sources[i].leads += leads;
+            self.counts.months[month].leads += leads;
+        }
+    }
+
+    /// MQLs made today: counted (once per lead) and sent through the handoff delay.
+    fn become_mqls<R: Rng + ?Sized>(&mut self, cohort: Cohort, rng: &mut R) {
+        let day = cohort.mql_day as usize;
+        if !cohort.recycled {
+            self.counts.sources[cohort.source as usize].mqls += cohort.count;
+            self.counts.months[self.model.calendar.month_of(day)].mqls += cohort.count;
+        }
+        let h = self.p.handoff_delay_days;
+        let whole = h.floor();
+        let late = binomial(rng, cohort.count, h - whole);
+        for (extra, count) in [(0, cohort.count - late), (1, late)] {
+            let join = day + whole as usize + extra;
+            if count > 0 && join < self.joining.len() {
+                self.joining[join].push(Cohort { count, ..cohort });
+            }
+        }
+    }
+
+    fn queue_day<R: Rng + ?Sized>(&mut self, day: usize, rng: &mut R) {
+        for cohort in std::mem::take(&mut self.joining[day]) {
+            self.queue.push(Waiting { join_day: day as u32, cohort });
+        }
+        self.expire(day, rng);
+        let c = self.capacity_per_day;
+        let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
+        if capacity >= 1.0 && !self.queue.is_empty() {
+            self.work(day, capacity as u64, rng);
+        }
+    }
+
+    /// MQLs waiting longer than the SLA leave the queue: back to nurture, or lost.
+    fn expire<R: Rng + ?Sized>(&mut self, day: usize, rng: &mut R) {
+        let sla = self.s.follow_up.sla_days as usize;
+        let month = self.model.calendar.month_of(day);
+        let months = self.model.calendar.months();
+        let survive = 1.0 - self.p.monthly_unsubscribe;
+        let mut i = 0;
+        while i < self.queue.len() {
+            if day - self.queue[i].join_day as usize <= sla {
+                i += 1;
+                continue;
+            }
+            let c = self.queue.swap_remove(i).cohort;
+            if !c.recycled {
+                self.counts.sources[c.source as usize].lost_to_sla += c.count;
+                self.counts.months[month].lost_to_sla += c.count;
+            }
+            if let Some((k, score)) = self.recycle {
+                let back = binomial(rng, c.count, survive.powi(k as i32));
+                let due = month + k as usize;
+                if back > 0 && due < months {
+                    self.requalifying[due].push(Requalify { source: c.source, score, recycled: true, count: back });
+                }
+            }
+        }
+    }
+
+    /// The team works up to `capacity` MQLs in queue order; ties are picked at random.
+    fn work<R: Rng + ?Sized>(&mut self, day: usize, capacity: u64, rng: &mut R) {
+        match self.s.follow_up.queue_order {
+            QueueOrder::OldestFirst => self.queue.sort_by_key(|w| w.join_day),
+            QueueOrder::NewestFirst => self.queue.sort_by_key(|w| std::cmp::Reverse(w.join_day)),
+            QueueOrder::HighestScoreFirst => {
+                self.queue.sort_by(|a, b| b.cohort.score.total_cmp(&a.cohort.score).then(a.join_day.cmp(&b.join_day)))
+            }
+        }
+        let order = self.s.follow_up.queue_order;
+        let tied = |a: &Waiting, b: &Waiting| a.join_day == b.join_day && (order != QueueOrder::HighestScoreFirst || a.cohort.score == b.cohort.score);
+        let mut left = capacity;
+        let mut start = 0;
+        let mut worked: Vec<Cohort> = Vec::new();
+        while left > 0 && start < self.queue.len() {
+            let mut end = start + 1;
+            while end < self.queue.len() && tied(&self.queue[start], &self.queue[end]) {
+                end += 1;
+            }
+            let group = &mut self.queue[start..end];
+            let size: u64 = group.iter().map(|w| w.cohort.count).sum();
+            if size <= left {
+                worked.extend(group.iter().map(|w| w.cohort));
+                group.iter_mut().for_each(|w| w.cohort.count = 0);
+                left -= size;
+            } else {
+                let sizes: Vec<u64> = group.iter().map(|w| w.cohort.count).collect();
+                let picks = split_without_replacement(rng, &sizes, left);
+                for (w, picked) in group.iter_mut().zip(picks) {
+                    if picked > 0 {
+                        worked.push(Cohort { count: picked, ..w.cohort });
+                        w.cohort.count -= picked;
+                    }
+                }
+                left = 0;
+            }
+            start = end;
+        }
+        self.queue.retain(|w| w.cohort.count > 0);
+        for cohort in worked {
+            self.follow_up(day, cohort, rng);
+        }
+    }
+
+    /// Step 5: a worked cohort becomes SQLs with the decayed, score-dependent chance.
+    fn follow_up<R: Rng + ?Sized>(&mut self, day: usize, c: Cohort, rng: &mut R) {
+        let w = day - c.mql_day as usize;
+        let tally = &mut self.counts.sources[c.source as usize];
+        if tally.response_days.len() <= w {
+            tally.response_days.resize(w + 1, 0);
+        }
+        tally.response_days[w] += c.count;
+        let chance = self.sql_rate(c.score) * 0.5f64.powf(w as f64 / self.p.response_half_life_days);
+        let sqls = binomial(rng, c.count, chance);
+        if sqls > 0 {
+            self.counts.sources[c.source as usize].sqls += sqls;
+            self.counts.months[self.model.calendar.month_of(day)].sqls += sqls;
+            self.sales(c.source as usize, day, sqls, rng);
+        }
+    }
+
+    /// Step 6: SQLs to opportunities after the lag, opportunities to won or lost after the cycle.
+    fn sales<R: Rng + ?Sized>(&mut self, source: usize, day: usize, sqls: u64, rng: &mut R) {
+        let sp = &self.p.sources[source];
+        let (to_opportunity, win_rate) = (sp.sql_to_opportunity, sp.win_rate);
+        let opportunities = binomial(rng, sqls, to_opportunity);
+        let horizon = self.model.calendar.days();
+        let model = self.model;
+        let mut opened: Vec<(usize, u64)> = Vec::new();
+        model.lag.split(rng, opportunities, |lag, n| {
+            if day + lag < horizon {
+                opened.push((day + lag, n));
+            }
+        });
+        for (open_day, n) in opened {
+            let open_month = model.calendar.month_of(open_day);
+            self.counts.sources[source].opportunities += n;
+            self.counts.months[open_month].opportunities += n;
+            let mut closing: Vec<(usize, u64)> = Vec::new();
+            model.cycle.split(rng, n, |cycle, k| {
+                if open_day + cycle < horizon {
+                    closing.push((open_day + cycle, k));
+                }
+            });
+            let closed: u64 = closing.iter().map(|(_, k)| k).sum();
+            self.counts.sources[source].open_pipeline += n - closed;
+            for (close_day, k) in closing {
+                let month = model.calendar.month_of(close_day);
+                let won = binomial(rng, k, win_rate);
+                let mrr: f64 = (0..won).map(|_| self.s.deal.monthly_revenue.sample(rng)).sum();
+                let tally = &mut self.counts.sources[source];
+                tally.won += won;
+                tally.closed_lost += k - won;
+                tally.new_mrr += mrr;
+                self.counts.months[month].won += won;
+                self.counts.months[month].closed += k;
+                self.won_mrr[source][month] += mrr;
+            }
+        }
+    }
+
+    /// Step 7 and costs.
+    fn finish(mut self) -> RunCounts {
+        let months = self.model.calendar.months();
+        let lifetime = self.s.deal.max_lifetime_months as usize;
+        let keep = 1.0 - self.p.monthly_churn;
+        for (source, by_month) in self.won_mrr.iter().enumerate() {
+            for (won_month, &mrr) in by_month.iter().enumerate() {
+                if mrr == 0.0 {
+                    continue;
+                }
+                for k in 0..lifetime.min(months - won_month) {
+                    let r = mrr * keep.powi(k as i32);
+                    self.counts.revenue_by_month[won_month + k] += r;
+                    self.counts.sources[source].revenue += r;
+                }
+            }
+        }
+        let m = months as f64;
+        let p = self.p;
+        let mut cost: f64 = self
+            .counts
+            .sources
+            .iter()
+            .zip(&p.sources)
+            .map(|(tally, sp)| sp.cost_per_lead * tally.leads as f64 + sp.budget_per_month * m)
+            .sum();
+        if self.s.marketing.automation {
+            cost += p.license_per_month * m;
+        }
+        if self.s.follow_up.team == Team::InsideSales {
+            cost += self.s.inside_sales.reps as f64 * p.is_cost_per_rep_per_month * m;
+        }
+        cost += self.s.sales.reps as f64 * p.fs_cost_per_rep_per_month * m;
+        cost += p.fixed_cost_per_month * m;
+        self.counts.cost = cost;
+        self.counts
+    }
+}
+
+fn add_chance(classes: &mut Vec<(f64, f64)>, class: f64, chance: f64) {
+    match classes.iter_mut().find(|(c, _)| *c == class) {
+        Some(entry) => entry.1 += chance,
+        None => classes.push((class, chance)),
+    }
+}
+
+/// The score of a nurtured lead when it re-qualifies after `k` month starts.
+fn requalified_score(score: f64, k: u32, gain: f64) -> f64 {
+    (score + k as f64 * gain).min(100.0)
+}
+
+/// The median of a histogram of whole days (mean of the two middle values for an even count).
+pub fn histogram_median(hist: &[u64]) -> Option<f64> {
+    let n: u64 = hist.iter().sum();
+    if n == 0 {
+        return None;
+    }
+    let nth = |rank: u64| {
+        let mut seen = 0;
+        hist.iter().position(|&c| {
+            seen += c;
+            seen > rank
+        })
+    };
+    let lo = nth((n - 1) / 2)? as f64;
+    let hi = nth(n / 2)? as f64;
+    Some((lo + hi) / 2.0)
+}

@@ -1,0 +1,104 @@
+//! Resolved parameters of one run: every (U) value drawn from its own stream.
+
+use crate::random;
+use crate::scenario::{LeadCost, Scenario, Uncertain};
+
+/// How one (U) value is resolved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Draw {
+    /// Drawn for run `run` of `seed`.
+    Run { seed: u64, run: u64 },
+    /// Every (U) at its mean (`explain`).
+    Mean,
+}
+
+impl Draw {
+    /// The value of one (U) parameter.
+    pub fn value(self, u: &Uncertain) -> f64 {
+        match self {
+            _ if u.dist.is_fixed() => u.dist.mean(),
+            Draw::Mean => u.dist.mean(),
+            Draw::Run { seed, run } => u.dist.sample(&mut random::stream(seed, run, &u.path)),
+        }
+    }
+}
+
+/// (U) values of one lead source in one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceParams {
+    pub leads_per_month: f64,
+    pub growth_per_month: f64,
+    /// Cost per lead (or zero with a budget).
+    pub cost_per_lead: f64,
+    /// Monthly budget (or zero with a cost per lead).
+    pub budget_per_month: f64,
+    pub sql_to_opportunity: f64,
+    pub win_rate: f64,
+}
+
+/// Every (U) value of one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunParams {
+    pub sources: Vec<SourceParams>,
+    pub handoff_delay_days: f64,
+    pub license_per_month: f64,
+    pub monthly_score_gain: f64,
+    pub monthly_unsubscribe: f64,
+    pub response_half_life_days: f64,
+    /// The rate of each `sql_rate_by_score` band, in band order.
+    pub band_rates: Vec<f64>,
+    pub is_mqls_per_rep_per_day: f64,
+    pub is_cost_per_rep_per_month: f64,
+    pub fs_inbound_mqls_per_rep_per_day: f64,
+    pub fs_cost_per_rep_per_month: f64,
+    pub gross_margin: f64,
+    pub monthly_churn: f64,
+    pub fixed_cost_per_month: f64,
+}
+
+impl RunParams {
+    /// Resolves every (U) value of a scenario.
+    pub fn resolve(s: &Scenario, draw: Draw) -> RunParams {
+        let v = |u: &Uncertain| draw.value(u);
+        let sql_to_opportunity = v(&s.sales.sql_to_opportunity);
+        let win_rate = v(&s.sales.win_rate);
+        RunParams {
+            sources: s
+                .sources
+                .iter()
+                .map(|src| {
+                    let (cost_per_lead, budget_per_month) = match &src.cost {
+                        LeadCost::PerLead(u) => (v(u), 0.0),
+                        LeadCost::BudgetPerMonth(u) => (0.0, v(u)),
+                    };
+                    SourceParams {
+                        leads_per_month: v(&src.leads_per_month),
+                        growth_per_month: v(&src.growth_per_month),
+                        cost_per_lead,
+                        budget_per_month,
+                        sql_to_opportunity: src.sql_to_opportunity.as_ref().map_or(sql_to_opportunity, v),
+                        win_rate: src.win_rate.as_ref().map_or(win_rate, v),
+                    }
+                })
+                .collect(),
+            handoff_delay_days: v(&s.marketing.handoff_delay_days),
+            license_per_month: v(&s.marketing.license_per_month),
+            monthly_score_gain: v(&s.marketing.nurture.monthly_score_gain),
+            monthly_unsubscribe: v(&s.marketing.nurture.monthly_unsubscribe),
+            response_half_life_days: v(&s.follow_up.response_half_life_days),
+            band_rates: s.follow_up.sql_rate_by_score.iter().map(|b| v(&b.rate)).collect(),
+            is_mqls_per_rep_per_day: v(&s.inside_sales.mqls_per_rep_per_day),
+            is_cost_per_rep_per_month: v(&s.inside_sales.cost_per_rep_per_month),
+            fs_inbound_mqls_per_rep_per_day: v(&s.sales.inbound_mqls_per_rep_per_day),
+            fs_cost_per_rep_per_month: v(&s.sales.cost_per_rep_per_month),
+            gross_margin: v(&s.deal.gross_margin),
+            monthly_churn: v(&s.deal.monthly_churn),
+            fixed_cost_per_month: v(&s.fixed_cost_per_month),
+        }
+    }
+}
+
+/// The (U) draws of one run by parameter path, for `runs.csv`.
+pub fn draws_by_path(s: &Scenario, draw: Draw) -> Vec<(String, f64)> {
+    s.uncertain_parameters().into_iter().filter(|u| !u.dist.is_fixed()).map(|u| (u.path.clone(), draw.value(u))).collect()
+}

@@ -1,0 +1,217 @@
+//! Random streams and the samplers the grouped engine draws counts with.
+//!
+//! Every stream is an explicitly named generator (Xoshiro256++) seeded from
+//! (seed, run, label), so run i depends only on (seed, i), and each (U)
+//! parameter path has a stream of its own: two setups share every (U) draw
+//! they do not change.
+
+use rand::{Rng, RngExt, SeedableRng};
+use rand_distr::{Binomial, Distribution, Hypergeometric, Poisson};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// The generator used everywhere.
+pub type Stream = Xoshiro256PlusPlus;
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01B3))
+}
+
+/// The stream for `label` (a parameter path, or "simulation") in run `run`.
+pub fn stream(seed: u64, run: u64, label: &str) -> Stream {
+    let a = splitmix(seed);
+    let b = splitmix(run ^ 0xA076_1D64_78BD_642F);
+    let c = splitmix(fnv1a(label));
+    let words = [a ^ c, b, splitmix(a ^ b ^ c), splitmix(c.rotate_left(17) ^ b)];
+    let mut bytes = [0u8; 32];
+    for (chunk, w) in bytes.chunks_exact_mut(8).zip(words) {
+        chunk.copy_from_slice(&w.to_le_bytes());
+    }
+    Stream::from_seed(bytes)
+}
+
+/// A Poisson count; `exp_neg` is exp(-lambda), cached by callers that draw often with one lambda.
+pub fn poisson_cached<R: Rng + ?Sized>(rng: &mut R, lambda: f64, exp_neg: f64) -> u64 {
+    if lambda <= 0.0 {
+        return 0;
+    }
+    if lambda < 30.0 {
+        // Inversion by sequential search: one uniform, about lambda steps.
+        let u: f64 = rng.random();
+        let (mut k, mut p) = (0u64, exp_neg);
+        let mut cdf = p;
+        while u > cdf && k < 1000 {
+            k += 1;
+            p *= lambda / k as f64;
+            cdf += p;
+        }
+        return k;
+    }
+    Poisson::new(lambda).map_or(0, |d| d.sample(rng) as u64)
+}
+
+/// A Poisson count.
+pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
+    poisson_cached(rng, lambda, (-lambda).exp())
+}
+
+/// A binomial count.
+pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    if n < 16 {
+        return (0..n).filter(|_| rng.random::<f64>() < p).count() as u64;
+    }
+    Binomial::new(n, p).map_or(0, |d| d.sample(rng))
+}
+
+/// How many of `draws` items picked at random without replacement from
+/// `total` items fall among `marked` of them.
+pub fn hypergeometric<R: Rng + ?Sized>(rng: &mut R, total: u64, marked: u64, draws: u64) -> u64 {
+    if draws == 0 || marked == 0 {
+        return 0;
+    }
+    if draws >= total {
+        return marked;
+    }
+    if marked == total {
+        return draws;
+    }
+    Hypergeometric::new(total, marked, draws).map_or(0, |d| d.sample(rng))
+}
+
+/// Splits `draws` picks at random without replacement over groups of the given sizes.
+pub fn split_without_replacement<R: Rng + ?Sized>(rng: &mut R, sizes: &[u64], draws: u64) -> Vec<u64> {
+    let mut remaining_total: u64 = sizes.iter().sum();
+    let mut remaining = draws.min(remaining_total);
+    sizes
+        .iter()
+        .map(|&size| {
+            let picked = hypergeometric(rng, remaining_total, size, remaining);
+            remaining_total -= size;
+            remaining -= picked;
+            picked
+        })
+        .collect()
+}
+
+/// The distribution of a whole number of days (a rounded (D) draw), for splitting counts over days.
+#[derive(Clone, Debug)]
+pub struct DayTable {
+    pmf: Vec<f64>,
+    /// cdf[k] = P(value <= k).
+    cdf: Vec<f64>,
+}
+
+impl DayTable {
+    /// From the chances of 0..=max days (the rest: beyond `max`).
+    pub fn new(pmf: Vec<f64>) -> DayTable {
+        let mut total = 0.0;
+        let cdf = pmf
+            .iter()
+            .map(|p| {
+                total += p;
+                total
+            })
+            .collect();
+        DayTable { pmf, cdf }
+    }
+
+    /// One draw; `None` when it falls beyond the table.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Option<usize> {
+        let u: f64 = rng.random();
+        let k = self.cdf.partition_point(|&c| c <= u);
+        (k < self.cdf.len()).then_some(k)
+    }
+
+    /// Splits `n` items over days: calls `each(day, count)` for every day with a count > 0;
+    /// returns how many fell beyond the table.
+    pub fn split<R: Rng + ?Sized>(&self, rng: &mut R, n: u64, mut each: impl FnMut(usize, u64)) -> u64 {
+        if n <= 8 {
+            let mut beyond = 0;
+            for _ in 0..n {
+                match self.sample(rng) {
+                    Some(d) => each(d, 1),
+                    None => beyond += 1,
+                }
+            }
+            return beyond;
+        }
+        // A multinomial as a chain of conditional binomials; stops when nothing is left.
+        let (mut left, mut mass) = (n, 1.0);
+        for (day, &p) in self.pmf.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            if p <= 0.0 {
+                continue;
+            }
+            let c = binomial(rng, left, (p / mass).min(1.0));
+            if c > 0 {
+                each(day, c);
+            }
+            left -= c;
+            mass -= p;
+            if mass <= 0.0 {
+                break;
+            }
+        }
+        left
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_depend_on_seed_run_and_label() {
+        let mut a = stream(1, 2, "x");
+        let first = a.next_u64();
+        assert_eq!(stream(1, 2, "x").next_u64(), first);
+        assert_ne!(stream(1, 3, "x").next_u64(), first);
+        assert_ne!(stream(1, 2, "y").next_u64(), first);
+        assert_ne!(stream(2, 2, "x").next_u64(), first);
+    }
+
+    #[test]
+    fn poisson_mean_and_variance() {
+        let mut rng = stream(3, 0, "t");
+        for lambda in [0.3, 4.0, 55.0] {
+            let n = 100_000;
+            let xs: Vec<f64> = (0..n).map(|_| poisson(&mut rng, lambda) as f64).collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            assert!((mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(), "{lambda}: {mean}");
+            assert!((var / lambda - 1.0).abs() < 0.03, "{lambda}: {var}");
+        }
+    }
+
+    #[test]
+    fn day_table_split_matches_pmf() {
+        let table = DayTable::new(vec![0.1, 0.2, 0.3]);
+        let mut rng = stream(4, 0, "t");
+        let mut counts = [0u64; 4];
+        for n in [3u64, 50] {
+            for _ in 0..20_000 {
+                let beyond = table.split(&mut rng, n, |d, c| counts[d] += c);
+                counts[3] += beyond;
+            }
+        }
+        let total: u64 = counts.iter().sum();
+        for (k, p) in [0.1, 0.2, 0.3, 0.4].iter().enumerate() {
+            let share = counts[k] as f64 / total as f64;
+            assert!((share - p).abs() < 4.0 * (p * (1.0 - p) / total as f64).sqrt() * 3.0, "{k}: {share}");
+        }
+    }
+}
