@@ -26,7 +26,15 @@ pub fn simulate_run(setup: &Setup, model: &Model, seed: u64, run: u64) -> RunMet
     let s = &setup.scenario;
     let params = RunParams::resolve(s, Draw::Run { seed, run });
     let mut rng = random::stream(seed, run, "simulation");
-    let counts = model.simulate(s, &params, &mut rng);
+    let counts = model.simulate(s, &params, &mut random::Random(&mut rng));
+    RunMetrics::from_counts(&counts, &params, s.deal.max_lifetime_months)
+}
+
+/// The expected funnel of a setup: every (U) at its mean, every count at its expectation.
+pub fn expected_run(setup: &Setup) -> RunMetrics {
+    let s = &setup.scenario;
+    let params = RunParams::resolve(s, Draw::Mean);
+    let counts = Model::new(s).simulate(s, &params, &mut random::Expected);
     RunMetrics::from_counts(&counts, &params, s.deal.max_lifetime_months)
 }
 

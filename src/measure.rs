@@ -25,14 +25,14 @@ fn ratio(num: f64, den: f64) -> f64 {
 
 /// The funnel counts and rates shared by the overall and the by-source metrics.
 fn funnel(t: &SourceTally, value: &mut impl FnMut(Metric, f64)) {
-    let [leads, mqls, sqls, opps, won, lost] = [t.leads, t.mqls, t.sqls, t.opportunities, t.won, t.closed_lost].map(|c| c as f64);
+    let [leads, mqls, sqls, opps, won, lost] = [t.leads, t.mqls, t.sqls, t.opportunities, t.won, t.closed_lost];
     value(Metric::Leads, leads);
     value(Metric::Mqls, mqls);
     value(Metric::Sqls, sqls);
     value(Metric::Opportunities, opps);
     value(Metric::Won, won);
-    value(Metric::LostToSla, t.lost_to_sla as f64);
-    value(Metric::OpenPipeline, t.open_pipeline as f64);
+    value(Metric::LostToSla, t.lost_to_sla);
+    value(Metric::OpenPipeline, t.open_pipeline);
     value(Metric::MqlRate, ratio(mqls, leads));
     value(Metric::MqlToSql, ratio(sqls, mqls));
     value(Metric::SqlToOpportunity, ratio(opps, sqls));
@@ -59,7 +59,7 @@ impl RunMetrics {
             total.new_mrr += t.new_mrr;
             total.revenue += t.revenue;
             if total.response_days.len() < t.response_days.len() {
-                total.response_days.resize(t.response_days.len(), 0);
+                total.response_days.resize(t.response_days.len(), 0.0);
             }
             for (sum, n) in total.response_days.iter_mut().zip(&t.response_days) {
                 *sum += n;
@@ -67,7 +67,7 @@ impl RunMetrics {
         }
         let mut overall = [f64::NAN; METRIC_COUNT];
         funnel(&total, &mut |m, v| overall[m.index()] = v);
-        let won = total.won as f64;
+        let won = total.won;
         let lifetime = if p.monthly_churn > 0.0 { (1.0 / p.monthly_churn).min(max_lifetime_months as f64) } else { max_lifetime_months as f64 };
         let mrr_per_deal = ratio(total.new_mrr, won);
         let cac = ratio(c.cost, won);
@@ -85,7 +85,7 @@ impl RunMetrics {
             by_source.extend(SOURCE_METRICS.iter().map(|m| row[m.index()] as f32));
         }
         let mut by_month = Vec::with_capacity(c.months.len() * MONTHLY_METRICS.len());
-        let (mut opened, mut closed) = (0u64, 0u64);
+        let (mut opened, mut closed) = (0.0, 0.0);
         for (month, t) in c.months.iter().enumerate() {
             opened += t.opportunities;
             closed += t.closed;

@@ -8,11 +8,9 @@
 //! so the work of a day is bounded by the number of cohorts, not of leads.
 //! The facts that make this exact are in `../shared/notes/engine.md`.
 
-use rand::Rng;
-
 use crate::calendar::Calendar;
 use crate::params::RunParams;
-use crate::random::{DayTable, binomial, poisson, poisson_cached, split_without_replacement};
+use crate::random::{DayTable, Sampler};
 use crate::scenario::{QueueOrder, Scenario, Team};
 
 /// What one run counted, by lead source and by month.
@@ -29,32 +27,32 @@ pub struct RunCounts {
 /// Counts of one lead source over the horizon. A lead counts at most once per stage.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SourceTally {
-    pub leads: u64,
-    pub mqls: u64,
-    pub sqls: u64,
-    pub opportunities: u64,
-    pub won: u64,
+    pub leads: f64,
+    pub mqls: f64,
+    pub sqls: f64,
+    pub opportunities: f64,
+    pub won: f64,
     /// Opportunities closed lost within the horizon.
-    pub closed_lost: u64,
-    pub lost_to_sla: u64,
-    pub open_pipeline: u64,
+    pub closed_lost: f64,
+    pub lost_to_sla: f64,
+    pub open_pipeline: f64,
     pub new_mrr: f64,
     pub revenue: f64,
     /// MQLs worked, by whole days since they became an MQL (w).
-    pub response_days: Vec<u64>,
+    pub response_days: Vec<f64>,
 }
 
 /// Events of one month, all sources together.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonthTally {
-    pub leads: u64,
-    pub mqls: u64,
-    pub sqls: u64,
-    pub opportunities: u64,
-    pub won: u64,
+    pub leads: f64,
+    pub mqls: f64,
+    pub sqls: f64,
+    pub opportunities: f64,
+    pub won: f64,
     /// Opportunities closed (won or lost) this month.
-    pub closed: u64,
-    pub lost_to_sla: u64,
+    pub closed: f64,
+    pub lost_to_sla: f64,
 }
 
 /// A group of interchangeable MQLs.
@@ -67,7 +65,7 @@ struct Cohort {
     mql_day: u32,
     /// Expired under the SLA before: it is not counted again as an MQL or an SLA loss.
     recycled: bool,
-    count: u64,
+    count: f64,
 }
 
 /// A cohort in the follow-up queue.
@@ -83,7 +81,7 @@ struct Requalify {
     source: u16,
     score: f64,
     recycled: bool,
-    count: u64,
+    count: f64,
 }
 
 /// Per-setup tables that do not change between runs.
@@ -120,8 +118,8 @@ impl Model {
         }
     }
 
-    /// Simulates one run with the given (U) values and noise.
-    pub fn simulate<R: Rng + ?Sized>(&self, s: &Scenario, p: &RunParams, rng: &mut R) -> RunCounts {
+    /// Simulates one run with the given (U) values; `rng` draws the counts (or gives their expectations).
+    pub fn simulate<S: Sampler>(&self, s: &Scenario, p: &RunParams, rng: &mut S) -> RunCounts {
         Run::new(self, s, p).simulate(rng)
     }
 }
@@ -245,7 +243,7 @@ impl<'a> Run<'a> {
         classes
     }
 
-    fn simulate<R: Rng + ?Sized>(mut self, rng: &mut R) -> RunCounts {
+    fn simulate<S: Sampler>(mut self, rng: &mut S) -> RunCounts {
         let cal = &self.model.calendar;
         for month in 0..cal.months() {
             let first = cal.first_day(month);
@@ -265,8 +263,8 @@ impl<'a> Run<'a> {
                 // Steps 1 and 2: arrivals that are MQLs at once.
                 for (i, source_rates) in rates.iter().enumerate() {
                     for (c, &(lambda, exp_neg)) in source_rates.iter().enumerate() {
-                        let n = poisson_cached(rng, lambda, exp_neg);
-                        if n > 0 {
+                        let n = rng.poisson(lambda, exp_neg);
+                        if n > 0.0 {
                             self.counts.sources[i].leads += n;
                             self.counts.months[month].leads += n;
                             let score = self.classes[i].immediate[c].0;
@@ -292,17 +290,17 @@ impl<'a> Run<'a> {
 
     /// Leads of a month that do not qualify on arrival: only their month matters,
     /// since nurture acts on month starts (Poisson splitting makes each class independent).
-    fn nurtured_arrivals<R: Rng + ?Sized>(&mut self, month: usize, rng: &mut R) {
+    fn nurtured_arrivals<S: Sampler>(&mut self, month: usize, rng: &mut S) {
         let months = self.model.calendar.months();
         for i in 0..self.s.sources.len() {
             let total = self.daily_leads(i, month) * self.model.calendar.days_in(month) as f64;
-            let mut leads = poisson(rng, total * self.classes[i].never);
+            let mut leads = rng.poisson(total * self.classes[i].never, (-total * self.classes[i].never).exp());
             for c in 0..self.classes[i].nurtured.len() {
                 let (k, score, chance) = self.classes[i].nurtured[c];
-                let n = poisson(rng, total * chance);
+                let n = rng.poisson(total * chance, (-total * chance).exp());
                 leads += n;
                 let due = month + k as usize;
-                if n > 0 && due < months {
+                if n > 0.0 && due < months {
                     self.requalifying[due].push(Requalify { source: i as u16, score, recycled: false, count: n });
                 }
             }
@@ -312,7 +310,7 @@ impl<'a> Run<'a> {
     }
 
     /// MQLs made today: counted (once per lead) and sent through the handoff delay.
-    fn become_mqls<R: Rng + ?Sized>(&mut self, cohort: Cohort, rng: &mut R) {
+    fn become_mqls<S: Sampler>(&mut self, cohort: Cohort, rng: &mut S) {
         let day = cohort.mql_day as usize;
         if !cohort.recycled {
             self.counts.sources[cohort.source as usize].mqls += cohort.count;
@@ -320,16 +318,16 @@ impl<'a> Run<'a> {
         }
         let h = self.p.handoff_delay_days;
         let whole = h.floor();
-        let late = binomial(rng, cohort.count, h - whole);
-        for (extra, count) in [(0, cohort.count - late), (1, late)] {
+        let late = rng.binomial(cohort.count, h - whole);
+        for (extra, count) in [(0usize, cohort.count - late), (1, late)] {
             let join = day + whole as usize + extra;
-            if count > 0 && join < self.joining.len() {
+            if count > 0.0 && join < self.joining.len() {
                 self.joining[join].push(Cohort { count, ..cohort });
             }
         }
     }
 
-    fn queue_day<R: Rng + ?Sized>(&mut self, day: usize, rng: &mut R) {
+    fn queue_day<S: Sampler>(&mut self, day: usize, rng: &mut S) {
         for cohort in std::mem::take(&mut self.joining[day]) {
             self.queue.push(Waiting { join_day: day as u32, cohort });
         }
@@ -337,12 +335,12 @@ impl<'a> Run<'a> {
         let c = self.capacity_per_day;
         let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
         if capacity >= 1.0 && !self.queue.is_empty() {
-            self.work(day, capacity as u64, rng);
+            self.work(day, capacity, rng);
         }
     }
 
     /// MQLs waiting longer than the SLA leave the queue: back to nurture, or lost.
-    fn expire<R: Rng + ?Sized>(&mut self, day: usize, rng: &mut R) {
+    fn expire<S: Sampler>(&mut self, day: usize, rng: &mut S) {
         let sla = self.s.follow_up.sla_days as usize;
         let month = self.model.calendar.month_of(day);
         let months = self.model.calendar.months();
@@ -359,9 +357,9 @@ impl<'a> Run<'a> {
                 self.counts.months[month].lost_to_sla += c.count;
             }
             if let Some((k, score)) = self.recycle {
-                let back = binomial(rng, c.count, survive.powi(k as i32));
+                let back = rng.binomial(c.count, survive.powi(k as i32));
                 let due = month + k as usize;
-                if back > 0 && due < months {
+                if back > 0.0 && due < months {
                     self.requalifying[due].push(Requalify { source: c.source, score, recycled: true, count: back });
                 }
             }
@@ -369,7 +367,7 @@ impl<'a> Run<'a> {
     }
 
     /// The team works up to `capacity` MQLs in queue order; ties are picked at random.
-    fn work<R: Rng + ?Sized>(&mut self, day: usize, capacity: u64, rng: &mut R) {
+    fn work<S: Sampler>(&mut self, day: usize, capacity: f64, rng: &mut S) {
         match self.s.follow_up.queue_order {
             QueueOrder::OldestFirst => self.queue.sort_by_key(|w| w.join_day),
             QueueOrder::NewestFirst => self.queue.sort_by_key(|w| std::cmp::Reverse(w.join_day)),
@@ -382,47 +380,47 @@ impl<'a> Run<'a> {
         let mut left = capacity;
         let mut start = 0;
         let mut worked: Vec<Cohort> = Vec::new();
-        while left > 0 && start < self.queue.len() {
+        while left > 0.0 && start < self.queue.len() {
             let mut end = start + 1;
             while end < self.queue.len() && tied(&self.queue[start], &self.queue[end]) {
                 end += 1;
             }
             let group = &mut self.queue[start..end];
-            let size: u64 = group.iter().map(|w| w.cohort.count).sum();
+            let size: f64 = group.iter().map(|w| w.cohort.count).sum();
             if size <= left {
                 worked.extend(group.iter().map(|w| w.cohort));
-                group.iter_mut().for_each(|w| w.cohort.count = 0);
+                group.iter_mut().for_each(|w| w.cohort.count = 0.0);
                 left -= size;
             } else {
-                let sizes: Vec<u64> = group.iter().map(|w| w.cohort.count).collect();
-                let picks = split_without_replacement(rng, &sizes, left);
+                let sizes: Vec<f64> = group.iter().map(|w| w.cohort.count).collect();
+                let picks = rng.pick(&sizes, left);
                 for (w, picked) in group.iter_mut().zip(picks) {
-                    if picked > 0 {
+                    if picked > 0.0 {
                         worked.push(Cohort { count: picked, ..w.cohort });
                         w.cohort.count -= picked;
                     }
                 }
-                left = 0;
+                left = 0.0;
             }
             start = end;
         }
-        self.queue.retain(|w| w.cohort.count > 0);
+        self.queue.retain(|w| w.cohort.count > 0.0);
         for cohort in worked {
             self.follow_up(day, cohort, rng);
         }
     }
 
     /// Step 5: a worked cohort becomes SQLs with the decayed, score-dependent chance.
-    fn follow_up<R: Rng + ?Sized>(&mut self, day: usize, c: Cohort, rng: &mut R) {
+    fn follow_up<S: Sampler>(&mut self, day: usize, c: Cohort, rng: &mut S) {
         let w = day - c.mql_day as usize;
         let tally = &mut self.counts.sources[c.source as usize];
         if tally.response_days.len() <= w {
-            tally.response_days.resize(w + 1, 0);
+            tally.response_days.resize(w + 1, 0.0);
         }
         tally.response_days[w] += c.count;
         let chance = self.sql_rate(c.score) * 0.5f64.powf(w as f64 / self.p.response_half_life_days);
-        let sqls = binomial(rng, c.count, chance);
-        if sqls > 0 {
+        let sqls = rng.binomial(c.count, chance);
+        if sqls > 0.0 {
             self.counts.sources[c.source as usize].sqls += sqls;
             self.counts.months[self.model.calendar.month_of(day)].sqls += sqls;
             self.sales(c.source as usize, day, sqls, rng);
@@ -430,14 +428,14 @@ impl<'a> Run<'a> {
     }
 
     /// Step 6: SQLs to opportunities after the lag, opportunities to won or lost after the cycle.
-    fn sales<R: Rng + ?Sized>(&mut self, source: usize, day: usize, sqls: u64, rng: &mut R) {
+    fn sales<S: Sampler>(&mut self, source: usize, day: usize, sqls: f64, rng: &mut S) {
         let sp = &self.p.sources[source];
         let (to_opportunity, win_rate) = (sp.sql_to_opportunity, sp.win_rate);
-        let opportunities = binomial(rng, sqls, to_opportunity);
+        let opportunities = rng.binomial(sqls, to_opportunity);
         let horizon = self.model.calendar.days();
         let model = self.model;
-        let mut opened: Vec<(usize, u64)> = Vec::new();
-        model.lag.split(rng, opportunities, |lag, n| {
+        let mut opened: Vec<(usize, f64)> = Vec::new();
+        rng.split_days(&model.lag, opportunities, &mut |lag, n| {
             if day + lag < horizon {
                 opened.push((day + lag, n));
             }
@@ -446,18 +444,18 @@ impl<'a> Run<'a> {
             let open_month = model.calendar.month_of(open_day);
             self.counts.sources[source].opportunities += n;
             self.counts.months[open_month].opportunities += n;
-            let mut closing: Vec<(usize, u64)> = Vec::new();
-            model.cycle.split(rng, n, |cycle, k| {
+            let mut closing: Vec<(usize, f64)> = Vec::new();
+            rng.split_days(&model.cycle, n, &mut |cycle, k| {
                 if open_day + cycle < horizon {
                     closing.push((open_day + cycle, k));
                 }
             });
-            let closed: u64 = closing.iter().map(|(_, k)| k).sum();
+            let closed: f64 = closing.iter().map(|(_, k)| k).sum();
             self.counts.sources[source].open_pipeline += n - closed;
             for (close_day, k) in closing {
                 let month = model.calendar.month_of(close_day);
-                let won = binomial(rng, k, win_rate);
-                let mrr: f64 = (0..won).map(|_| self.s.deal.monthly_revenue.sample(rng)).sum();
+                let won = rng.binomial(k, win_rate);
+                let mrr = rng.sum_of(&self.s.deal.monthly_revenue, won);
                 let tally = &mut self.counts.sources[source];
                 tally.won += won;
                 tally.closed_lost += k - won;
@@ -493,7 +491,7 @@ impl<'a> Run<'a> {
             .sources
             .iter()
             .zip(&p.sources)
-            .map(|(tally, sp)| sp.cost_per_lead * tally.leads as f64 + sp.budget_per_month * m)
+            .map(|(tally, sp)| sp.cost_per_lead * tally.leads + sp.budget_per_month * m)
             .sum();
         if self.s.marketing.automation {
             cost += p.license_per_month * m;
@@ -521,19 +519,19 @@ fn requalified_score(score: f64, k: u32, gain: f64) -> f64 {
 }
 
 /// The median of a histogram of whole days (mean of the two middle values for an even count).
-pub fn histogram_median(hist: &[u64]) -> Option<f64> {
-    let n: u64 = hist.iter().sum();
-    if n == 0 {
+pub fn histogram_median(hist: &[f64]) -> Option<f64> {
+    let n: f64 = hist.iter().sum();
+    if n <= 0.0 {
         return None;
     }
-    let nth = |rank: u64| {
-        let mut seen = 0;
+    let nth = |rank: f64| {
+        let mut seen = 0.0;
         hist.iter().position(|&c| {
             seen += c;
             seen > rank
         })
     };
-    let lo = nth((n - 1) / 2)? as f64;
-    let hi = nth(n / 2)? as f64;
+    let lo = nth(((n - 1.0) / 2.0).floor().max(0.0))? as f64;
+    let hi = nth((n / 2.0).floor())? as f64;
     Some((lo + hi) / 2.0)
 }

@@ -10,7 +10,7 @@ use crate::metric::{Metric, metric_names};
 /// The keys each table of a scenario may hold. `source` and `variant` are arrays of tables.
 pub const SCHEMA: &[(&str, &[&str])] = &[
     ("", &["extends", "scenario", "source", "marketing", "follow_up", "inside_sales", "sales", "deal", "costs", "targets", "chart", "variant"]),
-    ("scenario", &["name", "description", "horizon_months", "start", "currency", "runs", "seed"]),
+    ("scenario", &["name", "description", "horizon_months", "start", "currency", "runs", "seed", "baseline"]),
     ("source", &["name", "leads_per_month", "seasonality", "growth_per_month", "score", "cost_per_lead", "budget_per_month", "sql_to_opportunity", "win_rate"]),
     ("marketing", &["automation", "mql_threshold", "handoff_delay_days", "license_per_month", "nurture"]),
     ("marketing.nurture", &["monthly_score_gain", "monthly_unsubscribe", "max_months", "recycle_penalty"]),

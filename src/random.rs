@@ -127,6 +127,11 @@ impl DayTable {
         DayTable { pmf, cdf }
     }
 
+    /// The chance of each day.
+    pub fn pmf(&self) -> &[f64] {
+        &self.pmf
+    }
+
     /// One draw; `None` when it falls beyond the table.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Option<usize> {
         let u: f64 = rng.random();
@@ -213,5 +218,74 @@ mod tests {
             let share = counts[k] as f64 / total as f64;
             assert!((share - p).abs() < 4.0 * (p * (1.0 - p) / total as f64).sqrt() * 3.0, "{k}: {share}");
         }
+    }
+}
+
+/// Where the model's counts come from: random draws (a Monte Carlo run), or
+/// their expectations (`explain`: the same model with no noise).
+///
+/// Counts are `f64` so that one model serves both; random counts are whole numbers.
+pub trait Sampler {
+    /// A Poisson count with mean `lambda` (`exp_neg` = exp(-lambda), cached by the caller).
+    fn poisson(&mut self, lambda: f64, exp_neg: f64) -> f64;
+    /// A binomial count.
+    fn binomial(&mut self, n: f64, p: f64) -> f64;
+    /// Splits `draws` picks without replacement over groups of the given sizes.
+    fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64>;
+    /// Splits `n` items over the days of a table; returns how many fell beyond it.
+    fn split_days(&mut self, table: &DayTable, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64;
+    /// The sum of `n` per-item draws of a (D) distribution.
+    fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64;
+}
+
+/// Random draws from a stream.
+pub struct Random<'a, R: Rng + ?Sized>(pub &'a mut R);
+
+impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
+    fn poisson(&mut self, lambda: f64, exp_neg: f64) -> f64 {
+        poisson_cached(self.0, lambda, exp_neg) as f64
+    }
+    fn binomial(&mut self, n: f64, p: f64) -> f64 {
+        binomial(self.0, n as u64, p) as f64
+    }
+    fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64> {
+        let sizes: Vec<u64> = sizes.iter().map(|&s| s as u64).collect();
+        split_without_replacement(self.0, &sizes, draws as u64).into_iter().map(|x| x as f64).collect()
+    }
+    fn split_days(&mut self, table: &DayTable, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
+        table.split(self.0, n as u64, |d, c| each(d, c as f64)) as f64
+    }
+    fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64 {
+        (0..n as u64).map(|_| dist.sample(self.0)).sum()
+    }
+}
+
+/// Expected values: every count is its mean, so a run is the deterministic expected funnel.
+pub struct Expected;
+
+impl Sampler for Expected {
+    fn poisson(&mut self, lambda: f64, _: f64) -> f64 {
+        lambda
+    }
+    fn binomial(&mut self, n: f64, p: f64) -> f64 {
+        n * p.clamp(0.0, 1.0)
+    }
+    fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64> {
+        let total: f64 = sizes.iter().sum();
+        let share = if total > 0.0 { (draws / total).min(1.0) } else { 0.0 };
+        sizes.iter().map(|s| s * share).collect()
+    }
+    fn split_days(&mut self, table: &DayTable, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
+        let mut inside = 0.0;
+        for (day, &p) in table.pmf().iter().enumerate() {
+            if p > 0.0 {
+                each(day, n * p);
+                inside += n * p;
+            }
+        }
+        (n - inside).max(0.0)
+    }
+    fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64 {
+        n * dist.mean()
     }
 }

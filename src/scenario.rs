@@ -244,7 +244,30 @@ pub fn setups_of(tree: &Node, default_name: &str) -> InputResult<Vec<Setup>> {
         scenario.name = name.clone();
         setups.push(Setup { name, scenario });
     }
+    put_baseline_first(tree, &mut setups)?;
     Ok(setups)
+}
+
+/// `[scenario] baseline = "name"` picks the setup the others are compared against; it goes first.
+fn put_baseline_first(tree: &Node, setups: &mut Vec<Setup>) -> InputResult<()> {
+    let Some(node) = tree.get("scenario").and_then(|s| s.get("baseline")) else {
+        return Ok(());
+    };
+    let Value::Str(name) = &node.value else {
+        return Err(type_error(node, "scenario.baseline", "the name of a setup (a string)"));
+    };
+    let Some(i) = setups.iter().position(|s| &s.name == name) else {
+        let names: Vec<&str> = setups.iter().map(|s| s.name.as_str()).collect();
+        let mut e = InputError::new(format!("no setup is named `{name}`")).at(&node.origin).key("scenario.baseline");
+        e = match suggest(name, names.iter().copied()) {
+            Some(s) => e.hint(format!("did you mean \"{s}\"?")),
+            None => e.hint(format!("the setups are: {}", names.join(", "))),
+        };
+        return Err(e);
+    };
+    let baseline = setups.remove(i);
+    setups.insert(0, baseline);
+    Ok(())
 }
 
 fn type_error(node: &Node, key_path: &str, expected: &str) -> InputError {
@@ -498,6 +521,7 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
         }
         None => default_name.to_string(),
     };
+    head.string("baseline")?;
     let start = match head.value("start") {
         None => None,
         Some(node) => Some(parse_year_month(node).ok_or_else(|| head.error("start", "expected a month written \"YYYY-MM\"").hint("e.g. start = \"2027-04\""))?),
@@ -750,5 +774,54 @@ impl Scenario {
         }
         all.sort_by(|a, b| a.path.cmp(&b.path));
         all
+    }
+}
+
+impl Scenario {
+    /// Every parameter with its resolved value as text, by parameter path (defaults included).
+    pub fn resolved_parameters(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut put = |path: &str, value: String| out.push((path.to_string(), value));
+        let n = crate::dist::format_number;
+        put("scenario.name", self.name.clone());
+        put("scenario.horizon_months", self.horizon_months.to_string());
+        put("scenario.start", self.start.map_or("(none: months 1, 2, ...)".into(), |s| format!("{:04}-{:02}", s.year, s.month)));
+        put("scenario.currency", self.currency.clone());
+        put("scenario.runs", self.runs.to_string());
+        put("scenario.seed", self.seed.to_string());
+        for s in &self.sources {
+            let p = format!("source.{}", s.name);
+            put(&format!("{p}.seasonality"), format!("{:?}", s.seasonality));
+            put(&format!("{p}.score"), s.score.written.clone());
+        }
+        put("marketing.automation", self.marketing.automation.to_string());
+        put("marketing.mql_threshold", self.marketing.mql_threshold.to_string());
+        put("marketing.nurture.max_months", self.marketing.nurture.max_months.to_string());
+        put("marketing.nurture.recycle_penalty", n(self.marketing.nurture.recycle_penalty));
+        put("follow_up.team", match self.follow_up.team { Team::InsideSales => "inside_sales", Team::FieldSales => "field_sales" }.into());
+        put(
+            "follow_up.queue_order",
+            match self.follow_up.queue_order {
+                QueueOrder::OldestFirst => "oldest_first",
+                QueueOrder::NewestFirst => "newest_first",
+                QueueOrder::HighestScoreFirst => "highest_score_first",
+            }
+            .into(),
+        );
+        put("follow_up.sla_days", self.follow_up.sla_days.to_string());
+        put("inside_sales.reps", self.inside_sales.reps.to_string());
+        put("sales.reps", self.sales.reps.to_string());
+        put("sales.opportunity_lag_days", self.sales.opportunity_lag_days.written.clone());
+        put("sales.sales_cycle_days", self.sales.sales_cycle_days.written.clone());
+        put("deal.monthly_revenue", self.deal.monthly_revenue.written.clone());
+        put("deal.max_lifetime_months", self.deal.max_lifetime_months.to_string());
+        for u in self.uncertain_parameters() {
+            put(&u.path, u.dist.written.clone());
+        }
+        for g in &self.targets {
+            put(&format!("targets.{}", g.metric), n(g.value));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
     }
 }

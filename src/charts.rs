@@ -1,0 +1,1 @@
+//! PNG charts (to be written).

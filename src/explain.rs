@@ -1,0 +1,54 @@
+//! `explain`: the expected funnel of each setup, every (U) at its mean and
+//! every count at its expectation (the same model, no noise): a "reverse
+//! funnel" sheet that says how many of each stage one won deal takes.
+
+use crate::engine;
+use crate::format;
+use crate::metric::Metric;
+use crate::scenario::Setup;
+use crate::table::Table;
+
+/// The sheet for every setup.
+pub fn text(setups: &[Setup]) -> String {
+    let expected: Vec<_> = setups.iter().map(engine::expected_run).collect();
+    let months = setups[0].scenario.horizon_months as f64;
+    let mut out = format!(
+        "{}: the expected funnel over {} months, every uncertain value at its mean, no noise.\n\"Per won deal\" reads the funnel backwards: what one more won deal takes at each stage.\n\n",
+        setups[0].scenario.name, setups[0].scenario.horizon_months
+    );
+    let mut header = vec!["Stage".to_string()];
+    for s in setups {
+        header.push(format!("{}: total", s.name));
+        header.push("per month".into());
+        header.push("per won deal".into());
+    }
+    let mut table = Table::new(header);
+    table.section("Funnel");
+    let stages = [Metric::Leads, Metric::Mqls, Metric::Sqls, Metric::Opportunities, Metric::Won, Metric::LostToSla, Metric::OpenPipeline];
+    for m in stages {
+        let mut row = vec![format!("  {}", m.label())];
+        for e in &expected {
+            let x = e.get(m);
+            let per_won = if m == Metric::LostToSla || m == Metric::OpenPipeline { f64::NAN } else { x / e.get(Metric::Won) };
+            row.extend([format::thousands(x, 1), format::thousands(x / months, 1), if per_won.is_finite() { format::thousands(per_won, 1) } else { String::new() }]);
+        }
+        table.row(row);
+    }
+    table.section("Conversion");
+    let rates = [Metric::MqlRate, Metric::MqlToSql, Metric::SqlToOpportunity, Metric::WinRate, Metric::LeadToOpportunity, Metric::ResponseDaysMedian];
+    let money = [Metric::NewMrr, Metric::Revenue, Metric::Cost, Metric::Cac, Metric::Ltv, Metric::LtvToCac, Metric::PaybackMonths];
+    for (section, metrics) in [(None, &rates[..]), (Some("Money"), &money[..])] {
+        if let Some(title) = section {
+            table.section(title);
+        }
+        for &m in metrics {
+            let mut row = vec![format!("  {}", m.label())];
+            for e in &expected {
+                row.extend([format::value(m, e.get(m)), String::new(), String::new()]);
+            }
+            table.row(row);
+        }
+    }
+    out.push_str(&table.render());
+    out
+}

@@ -1,0 +1,113 @@
+//! How numbers read in tables, reports and charts: thousands separators,
+//! compact money, percentages.
+
+use crate::metric::{Metric, Unit};
+use crate::stats::Summary;
+
+/// Groups the digits of a whole number in threes: 1234567 -> "1,234,567".
+pub fn thousands(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let text = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A large amount in short form: 1234567 -> "1.23M", 45600 -> "45,600".
+pub fn compact(x: f64) -> String {
+    let a = x.abs();
+    let (scaled, suffix) = if a >= 1e12 {
+        (x / 1e12, "T")
+    } else if a >= 1e9 {
+        (x / 1e9, "B")
+    } else if a >= 1e6 {
+        (x / 1e6, "M")
+    } else if a >= 1e5 {
+        (x / 1e3, "k")
+    } else {
+        return thousands(x, 0);
+    };
+    let decimals = if scaled.abs() >= 100.0 { 0 } else if scaled.abs() >= 10.0 { 1 } else { 2 };
+    format!("{}{suffix}", thousands(scaled, decimals))
+}
+
+/// One value of a metric, as a table shows it.
+pub fn value(metric: Metric, x: f64) -> String {
+    if x.is_nan() {
+        return "n/a".into();
+    }
+    match metric.unit() {
+        Unit::Count if x.abs() >= 100_000.0 => compact(x),
+        Unit::Count if x.fract() != 0.0 && x.abs() < 100.0 => thousands(x, 1),
+        Unit::Count => thousands(x, 0),
+        Unit::Rate => format!("{:.1}%", 100.0 * x),
+        Unit::Days | Unit::Months => format!("{x:.1}"),
+        Unit::Money => compact(x),
+        Unit::Ratio => format!("{x:.2}"),
+    }
+}
+
+/// A summary as one cell: "p50 (p10–p90)".
+pub fn cell(metric: Metric, s: &Summary) -> String {
+    match (s.p50, s.p10, s.p90) {
+        (Some(p50), Some(p10), Some(p90)) => {
+            format!("{} ({}–{})", value(metric, p50), value(metric, p10), value(metric, p90))
+        }
+        _ => "n/a".into(),
+    }
+}
+
+/// An uplift cell: the ratio for counts and money, the difference for rates and days.
+pub fn uplift_cell(metric: Metric, difference: &Summary, ratio: &Summary) -> String {
+    let use_ratio = matches!(metric.unit(), Unit::Count | Unit::Money) && ratio.n > 0;
+    let s = if use_ratio { ratio } else { difference };
+    let (Some(p50), Some(p10), Some(p90)) = (s.p50, s.p10, s.p90) else {
+        return "n/a".into();
+    };
+    if use_ratio {
+        return format!("×{p50:.2} ({p10:.2}–{p90:.2})");
+    }
+    let signed = |x: f64| {
+        let text = match metric.unit() {
+            Unit::Rate => format!("{:.1}pt", 100.0 * x.abs()),
+            Unit::Ratio => format!("{:.2}", x.abs()),
+            Unit::Count | Unit::Money => value(metric, x.abs()),
+            _ => format!("{:.1}", x.abs()),
+        };
+        let sign = if text.chars().all(|c| !c.is_ascii_digit() || c == '0' || c == '.') { "" } else if x < 0.0 { "−" } else { "+" };
+        format!("{sign}{text}")
+    };
+    format!("{} ({}…{})", signed(p50), signed(p10), signed(p90))
+}
+
+/// A share as a percentage: 0.834 -> "83%".
+pub fn percent(p: f64) -> String {
+    format!("{:.0}%", 100.0 * p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_and_compact() {
+        assert_eq!(thousands(1234567.0, 0), "1,234,567");
+        assert_eq!(thousands(-1234.5, 1), "-1,234.5");
+        assert_eq!(thousands(999.0, 0), "999");
+        assert_eq!(compact(123_456_789.0), "123M");
+        assert_eq!(compact(1_234_567.0), "1.23M");
+        assert_eq!(compact(45_600.0), "45,600");
+    }
+}

@@ -1,0 +1,176 @@
+//! Output files: CSV (UTF-8 with a byte-order mark), JSON, written atomically.
+//!
+//! Every file of a run is first rendered in memory; [`OutputSet::commit`]
+//! writes each to a temporary name in the output folder and renames it into
+//! place, so an interrupted run leaves either the old file or the new one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::engine::SetupRuns;
+use crate::error::Error;
+use crate::metric::{METRIC_COUNT, Metric};
+use crate::params::{Draw, draws_by_path};
+use crate::stats::Summary;
+use crate::summary::Results;
+
+/// Files to write, relative to the output folder.
+#[derive(Default)]
+pub struct OutputSet {
+    files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+impl OutputSet {
+    /// Adds a file.
+    pub fn add(&mut self, name: impl Into<PathBuf>, bytes: Vec<u8>) {
+        self.files.push((name.into(), bytes));
+    }
+
+    /// The names added so far.
+    pub fn names(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|(p, _)| p.as_path())
+    }
+
+    /// Writes every file under `dir`, each atomically.
+    pub fn commit(self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        if dir.is_file() {
+            return Err(Error::Run(format!("--out {} is a file, not a folder", dir.display())));
+        }
+        let mut written = Vec::new();
+        for (name, bytes) in self.files {
+            let path = dir.join(&name);
+            let parent = path.parent().unwrap_or(dir);
+            std::fs::create_dir_all(parent).map_err(|e| Error::Run(format!("cannot create folder {}: {e}", parent.display())))?;
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".funnelsim-")
+                .suffix(".tmp")
+                .tempfile_in(parent)
+                .map_err(|e| Error::Run(format!("cannot write in {}: {e}", parent.display())))?;
+            tmp.write_all(&bytes).map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
+            tmp.persist(&path).map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// A CSV document: a header, then rows; fields are quoted where needed.
+pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut out = String::from("\u{FEFF}");
+    let line = |fields: &mut dyn Iterator<Item = &str>, out: &mut String| {
+        let quoted: Vec<String> = fields
+            .map(|f| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() })
+            .collect();
+        out.push_str(&quoted.join(","));
+        out.push_str("\r\n");
+    };
+    line(&mut header.iter().copied(), &mut out);
+    for row in rows {
+        line(&mut row.iter().map(String::as_str), &mut out);
+    }
+    out.into_bytes()
+}
+
+/// A number for a CSV cell: full precision, empty when undefined.
+pub fn num(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v}"),
+        _ => String::new(),
+    }
+}
+
+const STATS: [&str; 8] = ["mean", "sd", "p5", "p10", "p50", "p90", "p95", "undefined_runs"];
+
+fn stats_cells(s: &Summary) -> Vec<String> {
+    vec![num(s.mean), num(s.sd), num(s.p5), num(s.p10), num(s.p50), num(s.p90), num(s.p95), s.undefined.to_string()]
+}
+
+fn header(lead: &[&'static str], tail: &[&'static str]) -> Vec<&'static str> {
+    lead.iter().chain(tail).copied().collect()
+}
+
+/// `summary.csv`: a row per setup and metric, then a row per setup and target.
+pub fn summary_csv(r: &Results) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for s in &r.setups {
+        for m in &s.metrics {
+            let mut row = vec![s.name.clone(), "metric".into(), m.metric.name().into(), m.metric.owner().label().into(), String::new()];
+            row.extend(stats_cells(&m.summary));
+            row.push(String::new());
+            rows.push(row);
+        }
+        for t in &s.targets {
+            let mut row = vec![s.name.clone(), "target".into(), t.metric.name().into(), t.metric.owner().label().into(), format!("{} {}", t.comparison, num(Some(t.value)))];
+            row.extend(std::iter::repeat_n(String::new(), STATS.len()));
+            row.push(num(Some(t.p_met)));
+            rows.push(row);
+        }
+    }
+    csv(&header(&["setup", "kind", "metric", "owner", "target"], &[&STATS[..], &["p_target_met"]].concat()), rows)
+}
+
+/// `uplift.csv`: paired difference and ratio of each setup against the first.
+pub fn uplift_csv(r: &Results) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for u in &r.uplift {
+        for row in &u.rows {
+            for (measure, s) in [("difference", &row.difference), ("ratio", &row.ratio)] {
+                let mut cells = vec![u.setup.clone(), u.baseline.clone(), row.metric.name().into(), measure.into()];
+                cells.extend(stats_cells(s));
+                cells.push(num(Some(row.p_better)));
+                rows.push(cells);
+            }
+        }
+    }
+    csv(&header(&["setup", "baseline", "metric", "measure"], &[&STATS[..], &["p_better"]].concat()), rows)
+}
+
+/// `monthly.csv` and `by_source.csv`: a row per setup, group and metric.
+pub fn breakdown_csv(r: &Results, group: &'static str, monthly: bool) -> Vec<u8> {
+    let mut rows = Vec::new();
+    for s in &r.setups {
+        let groups = if monthly { &s.monthly } else { &s.by_source };
+        for g in groups {
+            for m in &g.metrics {
+                let mut row = vec![s.name.clone(), g.label.clone(), m.metric.name().into()];
+                row.extend(stats_cells(&m.summary));
+                rows.push(row);
+            }
+        }
+    }
+    csv(&header(&["setup", group, "metric"], &STATS), rows)
+}
+
+/// `runs.csv`: a row per run and setup with its (U) draws and metrics.
+pub fn runs_csv(all: &[SetupRuns], seed: u64) -> Vec<u8> {
+    let mut paths: Vec<String> = Vec::new();
+    for r in all {
+        for (p, _) in draws_by_path(&r.setup.scenario, Draw::Mean) {
+            if !paths.contains(&p) {
+                paths.push(p);
+            }
+        }
+    }
+    paths.sort();
+    let mut head: Vec<&str> = vec!["setup", "run"];
+    head.extend(paths.iter().map(String::as_str));
+    head.extend(Metric::ALL.iter().map(|m| m.name()));
+    let rows = all.iter().flat_map(|r| {
+        let paths = &paths;
+        r.runs.iter().enumerate().map(move |(i, metrics)| {
+            let draws = draws_by_path(&r.setup.scenario, Draw::Run { seed, run: i as u64 });
+            let mut row = vec![r.setup.name.clone(), i.to_string()];
+            row.extend(paths.iter().map(|p| num(draws.iter().find(|(q, _)| q == p).map(|(_, v)| *v))));
+            row.extend((0..METRIC_COUNT).map(|k| num(Some(metrics.overall[k]))));
+            row
+        })
+    });
+    csv(&head, rows)
+}
+
+/// `summary.json`: everything above in one document.
+pub fn summary_json(r: &Results) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(r).expect("results serialize");
+    bytes.push(b'\n');
+    bytes
+}

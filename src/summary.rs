@@ -1,0 +1,200 @@
+//! Summaries of each setup's runs, and the paired uplift of each setup against the first.
+
+use serde::Serialize;
+
+use crate::engine::SetupRuns;
+use crate::measure::RunMetrics;
+use crate::metric::{Goal, MONTHLY_METRICS, Metric, SOURCE_METRICS};
+use crate::stats::{Summary, share};
+
+/// One metric's summary.
+#[derive(Clone, Debug, Serialize)]
+pub struct MetricSummary {
+    pub metric: Metric,
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+/// The chance of meeting one target.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetChance {
+    pub metric: Metric,
+    pub comparison: &'static str,
+    pub value: f64,
+    pub p_met: f64,
+}
+
+/// Summaries of one group of metrics (a source, a month).
+#[derive(Clone, Debug, Serialize)]
+pub struct Breakdown {
+    /// The source name or month label.
+    pub label: String,
+    pub metrics: Vec<MetricSummary>,
+}
+
+/// Everything reported about one setup.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetupSummary {
+    pub name: String,
+    pub runs: usize,
+    pub metrics: Vec<MetricSummary>,
+    pub targets: Vec<TargetChance>,
+    pub by_source: Vec<Breakdown>,
+    pub monthly: Vec<Breakdown>,
+}
+
+impl SetupSummary {
+    /// The summary of one overall metric.
+    pub fn metric(&self, m: Metric) -> &Summary {
+        &self.metrics[m.index()].summary
+    }
+}
+
+/// The paired comparison of one setup against the baseline on one metric.
+#[derive(Clone, Debug, Serialize)]
+pub struct UpliftRow {
+    pub metric: Metric,
+    /// Per-run `setup - baseline`.
+    pub difference: Summary,
+    /// Per-run `setup / baseline` (undefined when the baseline is zero).
+    pub ratio: Summary,
+    /// Share of runs where the setup is better (direction-aware; ties and undefined are not better).
+    pub p_better: f64,
+}
+
+/// One setup against the baseline.
+#[derive(Clone, Debug, Serialize)]
+pub struct Uplift {
+    pub setup: String,
+    pub baseline: String,
+    pub rows: Vec<UpliftRow>,
+}
+
+/// Summarises every metric of a setup, overall, by source and by month, and its targets.
+pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
+    let runs = &r.runs;
+    let column = |m: Metric| runs.iter().map(move |x| x.get(m));
+    let breakdown = |labels: Vec<String>, metrics: &[Metric], values: fn(&RunMetrics) -> &[f32]| -> Vec<Breakdown> {
+        labels
+            .into_iter()
+            .enumerate()
+            .map(|(i, label)| Breakdown {
+                label,
+                metrics: metrics
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &metric)| MetricSummary {
+                        metric,
+                        summary: Summary::of(runs.iter().map(|x| values(x)[i * metrics.len() + j] as f64)),
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let sources = r.setup.scenario.sources.iter().map(|s| s.name.clone()).collect();
+    let months = (0..r.model.calendar.months()).map(|m| r.model.calendar.label(m)).collect();
+    SetupSummary {
+        name: r.setup.name.clone(),
+        runs: runs.len(),
+        metrics: Metric::ALL.iter().map(|&metric| MetricSummary { metric, summary: Summary::of(column(metric)) }).collect(),
+        targets: targets
+            .iter()
+            .map(|g| TargetChance {
+                metric: g.metric,
+                comparison: g.comparison.symbol(),
+                value: g.value,
+                p_met: share(column(g.metric), |x| g.met_by(x)),
+            })
+            .collect(),
+        by_source: breakdown(sources, SOURCE_METRICS, |x| &x.by_source),
+        monthly: breakdown(months, MONTHLY_METRICS, |x| &x.by_month),
+    }
+}
+
+/// Whether `x` is better than `base` for this metric.
+pub fn is_better(metric: Metric, x: f64, base: f64) -> bool {
+    if metric.lower_is_better() { x < base } else { x > base }
+}
+
+/// The paired uplift of `setup` against `baseline`, run by run (common random numbers).
+pub fn uplift(setup: &SetupRuns, baseline: &SetupRuns) -> Uplift {
+    let pairs = || setup.runs.iter().zip(&baseline.runs);
+    let rows = Metric::ALL
+        .iter()
+        .map(|&metric| {
+            let pair = |(a, b): (&RunMetrics, &RunMetrics)| (a.get(metric), b.get(metric));
+            let difference = Summary::of(pairs().map(pair).map(|(x, base)| x - base));
+            let ratio = Summary::of(pairs().map(pair).map(|(x, base)| if base == 0.0 { f64::NAN } else { x / base }));
+            let n = setup.runs.len().max(1) as f64;
+            let better = pairs().map(pair).filter(|&(x, base)| !x.is_nan() && !base.is_nan() && is_better(metric, x, base)).count();
+            UpliftRow { metric, difference, ratio, p_better: better as f64 / n }
+        })
+        .collect();
+    Uplift { setup: setup.setup.name.clone(), baseline: baseline.setup.name.clone(), rows }
+}
+
+/// What a `run` or `compare` produced, ready for reports, files and charts.
+#[derive(Clone, Debug, Serialize)]
+pub struct Results {
+    pub program: &'static str,
+    pub version: &'static str,
+    /// The scenario's name (the first setup's scenario).
+    pub scenario: String,
+    pub description: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub horizon_months: u32,
+    /// Month labels, first to last.
+    pub months: Vec<String>,
+    pub currency: String,
+    pub setups: Vec<SetupSummary>,
+    /// Each setup after the first against the first.
+    pub uplift: Vec<Uplift>,
+    /// Resolved parameters of each setup, by parameter path.
+    pub parameters: Vec<SetupParameters>,
+    /// Set when the run count came from `--precision`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionReached>,
+}
+
+/// The resolved parameters of one setup.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetupParameters {
+    pub setup: String,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// What `--precision` asked and reached.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrecisionReached {
+    /// Asked: the 95% half-width of each count's mean, relative to the mean.
+    pub requested: f64,
+    /// Reached: the largest relative half-width over every count metric and setup.
+    pub reached: f64,
+    pub max_runs: u64,
+}
+
+/// Summarises the runs of every setup and compares each with the first.
+pub fn results(all: &[SetupRuns], seed: u64, precision: Option<PrecisionReached>) -> Results {
+    let first = &all[0];
+    let s = &first.setup.scenario;
+    let cal = &first.model.calendar;
+    Results {
+        program: "funnelsim",
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: s.name.clone(),
+        description: s.description.clone(),
+        seed,
+        runs: first.runs.len() as u64,
+        horizon_months: s.horizon_months,
+        months: (0..cal.months()).map(|m| cal.label(m)).collect(),
+        currency: s.currency.clone(),
+        setups: all.iter().map(|r| summarise(r, &r.setup.scenario.targets)).collect(),
+        uplift: all.iter().skip(1).map(|r| uplift(r, first)).collect(),
+        parameters: all
+            .iter()
+            .map(|r| SetupParameters { setup: r.setup.name.clone(), values: r.setup.scenario.resolved_parameters().into_iter().collect() })
+            .collect(),
+        precision,
+    }
+}
