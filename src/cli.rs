@@ -138,19 +138,23 @@ pub fn execute(command: Command) -> Result<String, Error> {
     match command {
         Command::Run { scenario, sim, out } => {
             let loaded = scenario::load(&scenario, &sim.set)?;
-            simulate_and_write(loaded.setups, &sim, &out)
+            simulate_and_write(&loaded.name, loaded.setups, &sim, &out)
         }
         Command::Compare { scenarios, sim, out } => {
             let mut setups: Vec<Setup> = Vec::new();
+            let mut title = String::new();
             for path in &scenarios {
-                let Loaded { setups: mut file_setups, .. } = scenario::load(path, &sim.set)?;
+                let Loaded { setups: mut file_setups, name, .. } = scenario::load(path, &sim.set)?;
+                if title.is_empty() {
+                    title = name;
+                }
                 let mut setup = file_setups.swap_remove(0);
                 if setups.iter().any(|s| s.name == setup.name) {
                     setup.name = format!("{} ({})", setup.name, path.display());
                 }
                 setups.push(setup);
             }
-            simulate_and_write(setups, &sim, &out)
+            simulate_and_write(&title, setups, &sim, &out)
         }
         Command::Validate { scenario, set } => {
             let loaded = scenario::load(&scenario, &set)?;
@@ -223,16 +227,17 @@ fn runs_and_seed(setups: &[Setup], sim: &SimOptions) -> Result<(u64, u64), Error
     Ok((runs, sim.seed.unwrap_or(first.seed)))
 }
 
-fn simulate_and_write(setups: Vec<Setup>, sim: &SimOptions, out: &OutputOptions) -> Result<String, Error> {
+fn simulate_and_write(title: &str, setups: Vec<Setup>, sim: &SimOptions, out: &OutputOptions) -> Result<String, Error> {
     let (runs, seed) = runs_and_seed(&setups, sim)?;
-    let dir = out.out.clone().unwrap_or_else(|| Path::new("output").join(safe_file_name(&setups[0].scenario.name)));
+    let dir = out.out.clone().unwrap_or_else(|| Path::new("output").join(safe_file_name(title)));
     if dir.is_file() {
         return Err(InputError::new(format!("--out {} is an existing file", dir.display())).hint("--out names a folder").into());
     }
     let bar = progress_bar(runs * setups.len() as u64, sim.quiet, "simulating");
     let all: Vec<SetupRuns> = with_threads(sim.threads, || engine::run_all(&setups, seed, runs, &|n| bar.inc(n)))?;
     bar.finish_and_clear();
-    let results = summary::results(&all, seed, None);
+    let mut results = summary::results(&all, seed, None);
+    results.scenario = title.to_string();
     let files = result_files(&results, &all, seed, out.samples);
     let written = files.commit(&dir)?;
     let mut text = match out.format {

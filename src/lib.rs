@@ -14,6 +14,7 @@ pub mod metric;
 pub mod model;
 pub mod params;
 pub mod paths;
+pub mod queue;
 pub mod random;
 pub mod scenario;
 pub mod stats;

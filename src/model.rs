@@ -10,7 +10,8 @@
 
 use crate::calendar::Calendar;
 use crate::params::RunParams;
-use crate::random::{DayTable, Sampler};
+use crate::queue::{Cohort, Queue};
+use crate::random::{Categorical, Sampler};
 use crate::scenario::{QueueOrder, Scenario, Team};
 
 /// What one run counted, by lead source and by month.
@@ -55,26 +56,6 @@ pub struct MonthTally {
     pub lost_to_sla: f64,
 }
 
-/// A group of interchangeable MQLs.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Cohort {
-    source: u16,
-    /// The score class: the exact score for `highest_score_first`, else the band's lower bound.
-    score: f64,
-    /// Day it (last) became an MQL.
-    mql_day: u32,
-    /// Expired under the SLA before: it is not counted again as an MQL or an SLA loss.
-    recycled: bool,
-    count: f64,
-}
-
-/// A cohort in the follow-up queue.
-#[derive(Clone, Copy, Debug)]
-struct Waiting {
-    join_day: u32,
-    cohort: Cohort,
-}
-
 /// A nurtured cohort scheduled to re-qualify at a month start.
 #[derive(Clone, Copy, Debug)]
 struct Requalify {
@@ -90,14 +71,18 @@ pub struct Model {
     pub calendar: Calendar,
     /// Per source: the chance of each whole score 0..=100 for a new lead.
     score_pmfs: Vec<Vec<f64>>,
-    lag: DayTable,
-    cycle: DayTable,
+    lag: Categorical,
+    cycle: Categorical,
 }
 
 /// How the leads of one source arrive in one run: chances per class.
 struct ArrivalClasses {
     /// Leads that are MQLs the day they arrive: (score class, chance).
     immediate: Vec<(f64, f64)>,
+    /// Chance that a lead is an MQL the day it arrives.
+    immediate_chance: f64,
+    /// The score class of such a lead, given that it is one (indices into `immediate`).
+    immediate_split: Categorical,
     /// Leads that enter nurture and re-qualify: (month starts until then, score class, chance incl. survival).
     nurtured: Vec<(u32, f64, f64)>,
     /// Every other lead (nurtured and never qualifying).
@@ -111,8 +96,8 @@ impl Model {
         let horizon = calendar.days();
         let score_pmfs = s.sources.iter().map(|src| src.score.rounded_pmf(100).0).collect();
         Model {
-            lag: DayTable::new(s.sales.opportunity_lag_days.rounded_pmf(horizon).0),
-            cycle: DayTable::new(s.sales.sales_cycle_days.rounded_pmf(horizon).0),
+            lag: Categorical::new(s.sales.opportunity_lag_days.rounded_pmf(horizon).0),
+            cycle: Categorical::new(s.sales.sales_cycle_days.rounded_pmf(horizon).0),
             score_pmfs,
             calendar,
         }
@@ -135,7 +120,11 @@ struct Run<'a> {
     capacity_per_day: f64,
     /// Cohorts due to join the queue, by day.
     joining: Vec<Vec<Cohort>>,
-    queue: Vec<Waiting>,
+    queue: Queue,
+    /// Response-time decay 0.5^(w / half-life) by whole days waited.
+    decay: Vec<f64>,
+    /// Reused buffer of cohorts leaving the queue.
+    scratch: Vec<Cohort>,
     /// Nurtured cohorts that re-qualify, by month.
     requalifying: Vec<Vec<Requalify>>,
     /// MRR won by (source, close month).
@@ -159,8 +148,10 @@ impl<'a> Run<'a> {
                 Team::FieldSales => s.sales.reps as f64 * p.fs_inbound_mqls_per_rep_per_day,
             },
             joining: vec![Vec::new(); days],
-            queue: Vec::new(),
+            queue: Queue::new(s.follow_up.queue_order),
             requalifying: vec![Vec::new(); months],
+            scratch: Vec::new(),
+            decay: (0..=days).map(|w| 0.5f64.powf(w as f64 / p.response_half_life_days)).collect(),
             won_mrr: vec![vec![0.0; months]; n_sources],
             counts: RunCounts {
                 sources: vec![SourceTally::default(); n_sources],
@@ -217,7 +208,7 @@ impl<'a> Run<'a> {
         let automation = self.s.marketing.automation;
         let threshold = self.s.marketing.mql_threshold as f64;
         let survive = 1.0 - self.p.monthly_unsubscribe;
-        let mut classes = ArrivalClasses { immediate: Vec::new(), nurtured: Vec::new(), never: 0.0 };
+        let mut classes = ArrivalClasses { immediate: Vec::new(), immediate_chance: 0.0, immediate_split: Categorical::new(Vec::new()), nurtured: Vec::new(), never: 0.0 };
         for (score, &chance) in self.model.score_pmfs[source].iter().enumerate() {
             if chance <= 0.0 {
                 continue;
@@ -240,6 +231,9 @@ impl<'a> Run<'a> {
                 None => classes.never += chance,
             }
         }
+        classes.immediate_chance = classes.immediate.iter().map(|(_, c)| c).sum();
+        let total = classes.immediate_chance;
+        classes.immediate_split = Categorical::new(classes.immediate.iter().map(|(_, c)| if total > 0.0 { c / total } else { 0.0 }).collect());
         classes
     }
 
@@ -253,23 +247,29 @@ impl<'a> Run<'a> {
                 self.become_mqls(cohort, rng);
             }
             self.nurtured_arrivals(month, rng);
-            let rates: Vec<Vec<(f64, f64)>> = (0..self.s.sources.len())
+            // Mean arrivals a day that are MQLs at once, per source, and exp(-mean).
+            let rates: Vec<(f64, f64)> = (0..self.s.sources.len())
                 .map(|i| {
-                    let lambda = self.daily_leads(i, month);
-                    self.classes[i].immediate.iter().map(|&(_, chance)| (lambda * chance, (-lambda * chance).exp())).collect()
+                    let lambda = self.daily_leads(i, month) * self.classes[i].immediate_chance;
+                    (lambda, (-lambda).exp())
                 })
                 .collect();
+            let mut by_class: Vec<(usize, f64)> = Vec::new();
             for day in first..first + cal.days_in(month) {
-                // Steps 1 and 2: arrivals that are MQLs at once.
-                for (i, source_rates) in rates.iter().enumerate() {
-                    for (c, &(lambda, exp_neg)) in source_rates.iter().enumerate() {
-                        let n = rng.poisson(lambda, exp_neg);
-                        if n > 0.0 {
-                            self.counts.sources[i].leads += n;
-                            self.counts.months[month].leads += n;
-                            let score = self.classes[i].immediate[c].0;
-                            self.become_mqls(Cohort { source: i as u16, score, mql_day: day as u32, recycled: false, count: n }, rng);
-                        }
+                // Steps 1 and 2: arrivals that are MQLs at once, split over score classes
+                // (a Poisson count split at random is the same as a Poisson count per class).
+                for (i, &(lambda, exp_neg)) in rates.iter().enumerate() {
+                    let n = rng.poisson(lambda, exp_neg);
+                    if n <= 0.0 {
+                        continue;
+                    }
+                    self.counts.sources[i].leads += n;
+                    self.counts.months[month].leads += n;
+                    by_class.clear();
+                    rng.split(&self.classes[i].immediate_split, n, &mut |c, k| by_class.push((c, k)));
+                    for &(c, k) in &by_class {
+                        let score = self.classes[i].immediate[c].0;
+                        self.become_mqls(Cohort { source: i as u16, score, mql_day: day as u32, recycled: false, count: k }, rng);
                     }
                 }
                 // Steps 4 and 5: the queue and follow-up.
@@ -328,85 +328,36 @@ impl<'a> Run<'a> {
     }
 
     fn queue_day<S: Sampler>(&mut self, day: usize, rng: &mut S) {
-        for cohort in std::mem::take(&mut self.joining[day]) {
-            self.queue.push(Waiting { join_day: day as u32, cohort });
+        self.queue.join(day, &mut self.joining[day]);
+        let mut expired = std::mem::take(&mut self.scratch);
+        self.queue.expire(day, self.s.follow_up.sla_days, |c| expired.push(c));
+        for c in expired.drain(..) {
+            self.expire(day, c, rng);
         }
-        self.expire(day, rng);
         let c = self.capacity_per_day;
         let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
-        if capacity >= 1.0 && !self.queue.is_empty() {
-            self.work(day, capacity, rng);
+        if capacity >= 1.0 {
+            self.queue.work(capacity, rng, |c| expired.push(c));
+            for c in expired.drain(..) {
+                self.follow_up(day, c, rng);
+            }
         }
+        self.scratch = expired;
     }
 
-    /// MQLs waiting longer than the SLA leave the queue: back to nurture, or lost.
-    fn expire<S: Sampler>(&mut self, day: usize, rng: &mut S) {
-        let sla = self.s.follow_up.sla_days as usize;
+    /// An MQL cohort that waited longer than the SLA: back to nurture, or lost.
+    fn expire<S: Sampler>(&mut self, day: usize, c: Cohort, rng: &mut S) {
         let month = self.model.calendar.month_of(day);
-        let months = self.model.calendar.months();
-        let survive = 1.0 - self.p.monthly_unsubscribe;
-        let mut i = 0;
-        while i < self.queue.len() {
-            if day - self.queue[i].join_day as usize <= sla {
-                i += 1;
-                continue;
-            }
-            let c = self.queue.swap_remove(i).cohort;
-            if !c.recycled {
-                self.counts.sources[c.source as usize].lost_to_sla += c.count;
-                self.counts.months[month].lost_to_sla += c.count;
-            }
-            if let Some((k, score)) = self.recycle {
-                let back = rng.binomial(c.count, survive.powi(k as i32));
-                let due = month + k as usize;
-                if back > 0.0 && due < months {
-                    self.requalifying[due].push(Requalify { source: c.source, score, recycled: true, count: back });
-                }
-            }
+        if !c.recycled {
+            self.counts.sources[c.source as usize].lost_to_sla += c.count;
+            self.counts.months[month].lost_to_sla += c.count;
         }
-    }
-
-    /// The team works up to `capacity` MQLs in queue order; ties are picked at random.
-    fn work<S: Sampler>(&mut self, day: usize, capacity: f64, rng: &mut S) {
-        match self.s.follow_up.queue_order {
-            QueueOrder::OldestFirst => self.queue.sort_by_key(|w| w.join_day),
-            QueueOrder::NewestFirst => self.queue.sort_by_key(|w| std::cmp::Reverse(w.join_day)),
-            QueueOrder::HighestScoreFirst => {
-                self.queue.sort_by(|a, b| b.cohort.score.total_cmp(&a.cohort.score).then(a.join_day.cmp(&b.join_day)))
+        if let Some((k, score)) = self.recycle {
+            let back = rng.binomial(c.count, (1.0 - self.p.monthly_unsubscribe).powi(k as i32));
+            let due = month + k as usize;
+            if back > 0.0 && due < self.model.calendar.months() {
+                self.requalifying[due].push(Requalify { source: c.source, score, recycled: true, count: back });
             }
-        }
-        let order = self.s.follow_up.queue_order;
-        let tied = |a: &Waiting, b: &Waiting| a.join_day == b.join_day && (order != QueueOrder::HighestScoreFirst || a.cohort.score == b.cohort.score);
-        let mut left = capacity;
-        let mut start = 0;
-        let mut worked: Vec<Cohort> = Vec::new();
-        while left > 0.0 && start < self.queue.len() {
-            let mut end = start + 1;
-            while end < self.queue.len() && tied(&self.queue[start], &self.queue[end]) {
-                end += 1;
-            }
-            let group = &mut self.queue[start..end];
-            let size: f64 = group.iter().map(|w| w.cohort.count).sum();
-            if size <= left {
-                worked.extend(group.iter().map(|w| w.cohort));
-                group.iter_mut().for_each(|w| w.cohort.count = 0.0);
-                left -= size;
-            } else {
-                let sizes: Vec<f64> = group.iter().map(|w| w.cohort.count).collect();
-                let picks = rng.pick(&sizes, left);
-                for (w, picked) in group.iter_mut().zip(picks) {
-                    if picked > 0.0 {
-                        worked.push(Cohort { count: picked, ..w.cohort });
-                        w.cohort.count -= picked;
-                    }
-                }
-                left = 0.0;
-            }
-            start = end;
-        }
-        self.queue.retain(|w| w.cohort.count > 0.0);
-        for cohort in worked {
-            self.follow_up(day, cohort, rng);
         }
     }
 
@@ -418,7 +369,7 @@ impl<'a> Run<'a> {
             tally.response_days.resize(w + 1, 0.0);
         }
         tally.response_days[w] += c.count;
-        let chance = self.sql_rate(c.score) * 0.5f64.powf(w as f64 / self.p.response_half_life_days);
+        let chance = self.sql_rate(c.score) * self.decay[w];
         let sqls = rng.binomial(c.count, chance);
         if sqls > 0.0 {
             self.counts.sources[c.source as usize].sqls += sqls;
@@ -435,7 +386,7 @@ impl<'a> Run<'a> {
         let horizon = self.model.calendar.days();
         let model = self.model;
         let mut opened: Vec<(usize, f64)> = Vec::new();
-        rng.split_days(&model.lag, opportunities, &mut |lag, n| {
+        rng.split(&model.lag, opportunities, &mut |lag, n| {
             if day + lag < horizon {
                 opened.push((day + lag, n));
             }
@@ -445,7 +396,7 @@ impl<'a> Run<'a> {
             self.counts.sources[source].opportunities += n;
             self.counts.months[open_month].opportunities += n;
             let mut closing: Vec<(usize, f64)> = Vec::new();
-            rng.split_days(&model.cycle, n, &mut |cycle, k| {
+            rng.split(&model.cycle, n, &mut |cycle, k| {
                 if open_day + cycle < horizon {
                     closing.push((open_day + cycle, k));
                 }

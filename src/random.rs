@@ -94,6 +94,24 @@ pub fn hypergeometric<R: Rng + ?Sized>(rng: &mut R, total: u64, marked: u64, dra
 pub fn split_without_replacement<R: Rng + ?Sized>(rng: &mut R, sizes: &[u64], draws: u64) -> Vec<u64> {
     let mut remaining_total: u64 = sizes.iter().sum();
     let mut remaining = draws.min(remaining_total);
+    if remaining <= 64 {
+        // Few picks: one at a time, each group with chance (what is left of it) / (what is left).
+        let mut left: Vec<u64> = sizes.to_vec();
+        let mut picked = vec![0u64; sizes.len()];
+        for _ in 0..remaining {
+            let mut r = rng.random_range(0..remaining_total);
+            let i = left.iter().position(|&l| {
+                let here = r < l;
+                r = r.saturating_sub(l);
+                here
+            });
+            let i = i.expect("r < remaining_total");
+            left[i] -= 1;
+            picked[i] += 1;
+            remaining_total -= 1;
+        }
+        return picked;
+    }
     sizes
         .iter()
         .map(|&size| {
@@ -105,17 +123,18 @@ pub fn split_without_replacement<R: Rng + ?Sized>(rng: &mut R, sizes: &[u64], dr
         .collect()
 }
 
-/// The distribution of a whole number of days (a rounded (D) draw), for splitting counts over days.
+/// A distribution over 0..k (days of a rounded (D) draw, score classes of a lead),
+/// for splitting counts over its values.
 #[derive(Clone, Debug)]
-pub struct DayTable {
+pub struct Categorical {
     pmf: Vec<f64>,
     /// cdf[k] = P(value <= k).
     cdf: Vec<f64>,
 }
 
-impl DayTable {
-    /// From the chances of 0..=max days (the rest: beyond `max`).
-    pub fn new(pmf: Vec<f64>) -> DayTable {
+impl Categorical {
+    /// From the chances of 0..=max (the rest: beyond `max`).
+    pub fn new(pmf: Vec<f64>) -> Categorical {
         let mut total = 0.0;
         let cdf = pmf
             .iter()
@@ -124,7 +143,7 @@ impl DayTable {
                 total
             })
             .collect();
-        DayTable { pmf, cdf }
+        Categorical { pmf, cdf }
     }
 
     /// The chance of each day.
@@ -139,10 +158,11 @@ impl DayTable {
         (k < self.cdf.len()).then_some(k)
     }
 
-    /// Splits `n` items over days: calls `each(day, count)` for every day with a count > 0;
-    /// returns how many fell beyond the table.
+    /// Splits `n` items over the values: calls `each(value, count)` for every value with a
+    /// count > 0; returns how many fell beyond the table. Few items are drawn one by one,
+    /// many by a chain of conditional binomials: the work is bounded by the smaller of the two.
     pub fn split<R: Rng + ?Sized>(&self, rng: &mut R, n: u64, mut each: impl FnMut(usize, u64)) -> u64 {
-        if n <= 8 {
+        if n <= 8 || (n as usize) < self.pmf.len() / 4 {
             let mut beyond = 0;
             for _ in 0..n {
                 match self.sample(rng) {
@@ -204,7 +224,7 @@ mod tests {
 
     #[test]
     fn day_table_split_matches_pmf() {
-        let table = DayTable::new(vec![0.1, 0.2, 0.3]);
+        let table = Categorical::new(vec![0.1, 0.2, 0.3]);
         let mut rng = stream(4, 0, "t");
         let mut counts = [0u64; 4];
         for n in [3u64, 50] {
@@ -232,8 +252,8 @@ pub trait Sampler {
     fn binomial(&mut self, n: f64, p: f64) -> f64;
     /// Splits `draws` picks without replacement over groups of the given sizes.
     fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64>;
-    /// Splits `n` items over the days of a table; returns how many fell beyond it.
-    fn split_days(&mut self, table: &DayTable, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64;
+    /// Splits `n` items over the values of a table; returns how many fell beyond it.
+    fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64;
     /// The sum of `n` per-item draws of a (D) distribution.
     fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64;
 }
@@ -252,7 +272,7 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
         let sizes: Vec<u64> = sizes.iter().map(|&s| s as u64).collect();
         split_without_replacement(self.0, &sizes, draws as u64).into_iter().map(|x| x as f64).collect()
     }
-    fn split_days(&mut self, table: &DayTable, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
+    fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
         table.split(self.0, n as u64, |d, c| each(d, c as f64)) as f64
     }
     fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64 {
@@ -275,7 +295,7 @@ impl Sampler for Expected {
         let share = if total > 0.0 { (draws / total).min(1.0) } else { 0.0 };
         sizes.iter().map(|s| s * share).collect()
     }
-    fn split_days(&mut self, table: &DayTable, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
+    fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
         let mut inside = 0.0;
         for (day, &p) in table.pmf().iter().enumerate() {
             if p > 0.0 {

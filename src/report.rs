@@ -109,9 +109,10 @@ fn targets_table(r: &Results) -> Table {
     header.extend(r.setups.iter().map(|s| s.name.clone()));
     let mut table = Table::new(header);
     let first = &r.setups[0];
-    for (i, t) in first.targets.iter().enumerate() {
+    for t in &first.targets {
         let mut row = vec![format!("  {} {} {}", t.metric.name(), t.comparison, crate::dist::format_number(t.value))];
-        row.extend(r.setups.iter().map(|s| s.targets.get(i).map_or("n/a".into(), |t| format::percent(t.p_met))));
+        let same = |x: &&crate::summary::TargetChance| x.metric == t.metric && x.comparison == t.comparison && x.value == t.value;
+        row.extend(r.setups.iter().map(|s| s.targets.iter().find(same).map_or("n/a".into(), |t| format::percent(t.p_met))));
         table.row(row);
     }
     table

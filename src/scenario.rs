@@ -189,6 +189,8 @@ pub struct Setup {
 /// A scenario file with its setups, ready to simulate.
 #[derive(Clone, Debug)]
 pub struct Loaded {
+    /// The scenario's own name (`[scenario] name`, else the file name).
+    pub name: String,
     /// The scenario tree after `extends` and `--set`, before variants.
     pub tree: Node,
     /// The scenario first, then its variants.
@@ -206,7 +208,11 @@ pub fn load(path: &Path, assignments: &[String]) -> InputResult<Loaded> {
     }
     let default_name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let setups = setups_of(&tree, &default_name)?;
-    Ok(Loaded { tree, setups })
+    let name = match tree.get("scenario").and_then(|s| s.get("name")).map(|n| &n.value) {
+        Some(Value::Str(n)) => n.clone(),
+        _ => default_name,
+    };
+    Ok(Loaded { name, tree, setups })
 }
 
 /// The scenario of a tree and its `[[variant]]`s.
