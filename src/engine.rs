@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use crate::measure::RunMetrics;
-use crate::model::Model;
+use crate::model::{Model, Streams};
 use crate::params::{Draw, RunParams};
 use crate::random;
 use crate::scenario::Setup;
@@ -25,8 +25,17 @@ pub struct SetupRuns {
 pub fn simulate_run(setup: &Setup, model: &Model, seed: u64, run: u64) -> RunMetrics {
     let s = &setup.scenario;
     let params = RunParams::resolve(s, Draw::Run { seed, run });
-    let mut rng = random::stream(seed, run, "simulation");
-    let counts = model.simulate(s, &params, &mut random::Random(&mut rng));
+    let stream = |label: &str| random::stream(seed, run, label);
+    let mut arrivals: Vec<_> = s.sources.iter().map(|src| stream(&format!("arrivals/{}", src.name))).collect();
+    let mut classes: Vec<_> = s.sources.iter().map(|src| stream(&format!("classes/{}", src.name))).collect();
+    let (mut follow_up, mut sales) = (stream("follow_up"), stream("sales"));
+    let mut streams = Streams {
+        arrivals: arrivals.iter_mut().map(random::Random).collect(),
+        classes: classes.iter_mut().map(random::Random).collect(),
+        follow_up: random::Random(&mut follow_up),
+        sales: random::Random(&mut sales),
+    };
+    let counts = model.simulate(s, &params, &mut streams);
     RunMetrics::from_counts(&counts, &params, s.deal.max_lifetime_months)
 }
 
@@ -34,7 +43,14 @@ pub fn simulate_run(setup: &Setup, model: &Model, seed: u64, run: u64) -> RunMet
 pub fn expected_run(setup: &Setup) -> RunMetrics {
     let s = &setup.scenario;
     let params = RunParams::resolve(s, Draw::Mean);
-    let counts = Model::new(s).simulate(s, &params, &mut random::Expected);
+    let n = s.sources.len();
+    let mut streams = Streams {
+        arrivals: (0..n).map(|_| random::Expected).collect(),
+        classes: (0..n).map(|_| random::Expected).collect(),
+        follow_up: random::Expected,
+        sales: random::Expected,
+    };
+    let counts = Model::new(s).simulate(s, &params, &mut streams);
     RunMetrics::from_counts(&counts, &params, s.deal.max_lifetime_months)
 }
 

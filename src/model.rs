@@ -75,18 +75,30 @@ pub struct Model {
     cycle: Categorical,
 }
 
-/// How the leads of one source arrive in one run: chances per class.
+/// How the leads of one source split into classes in one run.
 struct ArrivalClasses {
     /// Leads that are MQLs the day they arrive: (score class, chance).
     immediate: Vec<(f64, f64)>,
     /// Chance that a lead is an MQL the day it arrives.
     immediate_chance: f64,
-    /// The score class of such a lead, given that it is one (indices into `immediate`).
+    /// The class of such a lead, given that it is one (indices into `immediate`).
     immediate_split: Categorical,
-    /// Leads that enter nurture and re-qualify: (month starts until then, score class, chance incl. survival).
-    nurtured: Vec<(u32, f64, f64)>,
-    /// Every other lead (nurtured and never qualifying).
-    never: f64,
+    /// Leads that enter nurture and re-qualify: (month starts until then, score class).
+    nurtured: Vec<(u32, f64)>,
+    /// The fate of a lead that is not an MQL on arrival, given that it is not: an index
+    /// into `nurtured` (it re-qualifies, surviving every unsubscribe draw), or beyond it (never).
+    rest_split: Categorical,
+}
+
+/// The random streams of one run, one per concern, so that setups that differ
+/// in one part of the funnel still share the draws of every other part
+/// (common random numbers): arrivals per source, the classes of leads per
+/// source, the follow-up (handoff, queue, qualification) and sales.
+pub struct Streams<S> {
+    pub arrivals: Vec<S>,
+    pub classes: Vec<S>,
+    pub follow_up: S,
+    pub sales: S,
 }
 
 impl Model {
@@ -103,9 +115,9 @@ impl Model {
         }
     }
 
-    /// Simulates one run with the given (U) values; `rng` draws the counts (or gives their expectations).
-    pub fn simulate<S: Sampler>(&self, s: &Scenario, p: &RunParams, rng: &mut S) -> RunCounts {
-        Run::new(self, s, p).simulate(rng)
+    /// Simulates one run with the given (U) values; the streams draw the counts (or give their expectations).
+    pub fn simulate<S: Sampler>(&self, s: &Scenario, p: &RunParams, streams: &mut Streams<S>) -> RunCounts {
+        Run::new(self, s, p).simulate(streams)
     }
 }
 
@@ -208,72 +220,91 @@ impl<'a> Run<'a> {
         let automation = self.s.marketing.automation;
         let threshold = self.s.marketing.mql_threshold as f64;
         let survive = 1.0 - self.p.monthly_unsubscribe;
-        let mut classes = ArrivalClasses { immediate: Vec::new(), immediate_chance: 0.0, immediate_split: Categorical::new(Vec::new()), nurtured: Vec::new(), never: 0.0 };
+        let mut immediate: Vec<(f64, f64)> = Vec::new();
+        let mut nurtured: Vec<(u32, f64, f64)> = Vec::new();
         for (score, &chance) in self.model.score_pmfs[source].iter().enumerate() {
             if chance <= 0.0 {
                 continue;
             }
             let score = score as f64;
             if !automation || score >= threshold {
-                add_chance(&mut classes.immediate, self.score_class(score), chance);
+                add_chance(&mut immediate, self.score_class(score), chance);
                 continue;
             }
-            match self.months_to_qualify(score) {
-                Some(k) => {
+            if let Some(k) = self.months_to_qualify(score) {
                     let qualify = chance * survive.powi(k as i32);
                     let class = self.score_class(requalified_score(score, k, self.p.monthly_score_gain));
-                    match classes.nurtured.iter_mut().find(|(kk, c, _)| *kk == k && *c == class) {
+                    match nurtured.iter_mut().find(|(kk, c, _)| *kk == k && *c == class) {
                         Some(entry) => entry.2 += qualify,
-                        None => classes.nurtured.push((k, class, qualify)),
+                        None => nurtured.push((k, class, qualify)),
                     }
-                    classes.never += chance - qualify;
-                }
-                None => classes.never += chance,
             }
         }
-        classes.immediate_chance = classes.immediate.iter().map(|(_, c)| c).sum();
-        let total = classes.immediate_chance;
-        classes.immediate_split = Categorical::new(classes.immediate.iter().map(|(_, c)| if total > 0.0 { c / total } else { 0.0 }).collect());
-        classes
+        let immediate_chance: f64 = immediate.iter().map(|(_, c)| c).sum();
+        let rest = 1.0 - immediate_chance;
+        let given = |c: f64, total: f64| if total > 0.0 { c / total } else { 0.0 };
+        ArrivalClasses {
+            immediate_split: Categorical::new(immediate.iter().map(|&(_, c)| given(c, immediate_chance)).collect()),
+            rest_split: Categorical::new(nurtured.iter().map(|&(_, _, c)| given(c, rest)).collect()),
+            nurtured: nurtured.into_iter().map(|(k, class, _)| (k, class)).collect(),
+            immediate,
+            immediate_chance,
+        }
     }
 
-    fn simulate<S: Sampler>(mut self, rng: &mut S) -> RunCounts {
+    fn simulate<S: Sampler>(mut self, st: &mut Streams<S>) -> RunCounts {
         let cal = &self.model.calendar;
+        let n_sources = self.s.sources.len();
+        let mut by_class: Vec<(usize, f64)> = Vec::new();
         for month in 0..cal.months() {
             let first = cal.first_day(month);
             // Step 3: nurtured leads re-qualify at the month start, before arrivals.
             for r in std::mem::take(&mut self.requalifying[month]) {
                 let cohort = Cohort { source: r.source, score: r.score, mql_day: first as u32, recycled: r.recycled, count: r.count };
-                self.become_mqls(cohort, rng);
+                self.become_mqls(cohort, &mut st.follow_up);
             }
-            self.nurtured_arrivals(month, rng);
-            // Mean arrivals a day that are MQLs at once, per source, and exp(-mean).
-            let rates: Vec<(f64, f64)> = (0..self.s.sources.len())
+            // Mean leads a day per source, and exp(-mean).
+            let rates: Vec<(f64, f64)> = (0..n_sources)
                 .map(|i| {
-                    let lambda = self.daily_leads(i, month) * self.classes[i].immediate_chance;
+                    let lambda = self.daily_leads(i, month);
                     (lambda, (-lambda).exp())
                 })
                 .collect();
-            let mut by_class: Vec<(usize, f64)> = Vec::new();
+            let mut not_mqls = vec![0.0; n_sources];
             for day in first..first + cal.days_in(month) {
-                // Steps 1 and 2: arrivals that are MQLs at once, split over score classes
-                // (a Poisson count split at random is the same as a Poisson count per class).
+                // Steps 1 and 2: arrivals; those that are MQLs at once are split over score
+                // classes (a Poisson count split at random is a Poisson count per class).
                 for (i, &(lambda, exp_neg)) in rates.iter().enumerate() {
-                    let n = rng.poisson(lambda, exp_neg);
+                    let n = st.arrivals[i].poisson(lambda, exp_neg);
                     if n <= 0.0 {
                         continue;
                     }
                     self.counts.sources[i].leads += n;
                     self.counts.months[month].leads += n;
+                    let mqls = st.classes[i].binomial(n, self.classes[i].immediate_chance);
+                    not_mqls[i] += n - mqls;
                     by_class.clear();
-                    rng.split(&self.classes[i].immediate_split, n, &mut |c, k| by_class.push((c, k)));
+                    st.classes[i].split(&self.classes[i].immediate_split, mqls, &mut |c, k| by_class.push((c, k)));
                     for &(c, k) in &by_class {
                         let score = self.classes[i].immediate[c].0;
-                        self.become_mqls(Cohort { source: i as u16, score, mql_day: day as u32, recycled: false, count: k }, rng);
+                        self.become_mqls(Cohort { source: i as u16, score, mql_day: day as u32, recycled: false, count: k }, &mut st.follow_up);
                     }
                 }
                 // Steps 4 and 5: the queue and follow-up.
-                self.queue_day(day, rng);
+                self.queue_day(day, st);
+            }
+            // Leads that entered nurture this month: only the month matters, since
+            // nurture acts on month starts; each one's fate is decided by its class.
+            for (i, n) in not_mqls.into_iter().enumerate() {
+                by_class.clear();
+                st.classes[i].split(&self.classes[i].rest_split, n, &mut |c, k| by_class.push((c, k)));
+                for &(c, k) in &by_class {
+                    let (months_until, score) = self.classes[i].nurtured[c];
+                    let due = month + months_until as usize;
+                    if due < cal.months() {
+                        self.requalifying[due].push(Requalify { source: i as u16, score, recycled: false, count: k });
+                    }
+                }
             }
         }
         self.finish()
@@ -286,27 +317,6 @@ impl<'a> Run<'a> {
         let cal = &self.model.calendar;
         sp.leads_per_month * (1.0 + sp.growth_per_month).powi(month as i32) * src.seasonality[cal.calendar_month_index(month)]
             / cal.days_in(month) as f64
-    }
-
-    /// Leads of a month that do not qualify on arrival: only their month matters,
-    /// since nurture acts on month starts (Poisson splitting makes each class independent).
-    fn nurtured_arrivals<S: Sampler>(&mut self, month: usize, rng: &mut S) {
-        let months = self.model.calendar.months();
-        for i in 0..self.s.sources.len() {
-            let total = self.daily_leads(i, month) * self.model.calendar.days_in(month) as f64;
-            let mut leads = rng.poisson(total * self.classes[i].never, (-total * self.classes[i].never).exp());
-            for c in 0..self.classes[i].nurtured.len() {
-                let (k, score, chance) = self.classes[i].nurtured[c];
-                let n = rng.poisson(total * chance, (-total * chance).exp());
-                leads += n;
-                let due = month + k as usize;
-                if n > 0.0 && due < months {
-                    self.requalifying[due].push(Requalify { source: i as u16, score, recycled: false, count: n });
-                }
-            }
-            self.counts.sources[i].leads += leads;
-            self.counts.months[month].leads += leads;
-        }
     }
 
     /// MQLs made today: counted (once per lead) and sent through the handoff delay.
@@ -327,19 +337,19 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn queue_day<S: Sampler>(&mut self, day: usize, rng: &mut S) {
+    fn queue_day<S: Sampler>(&mut self, day: usize, st: &mut Streams<S>) {
         self.queue.join(day, &mut self.joining[day]);
         let mut expired = std::mem::take(&mut self.scratch);
         self.queue.expire(day, self.s.follow_up.sla_days, |c| expired.push(c));
         for c in expired.drain(..) {
-            self.expire(day, c, rng);
+            self.expire(day, c, &mut st.follow_up);
         }
         let c = self.capacity_per_day;
         let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
         if capacity >= 1.0 {
-            self.queue.work(capacity, rng, |c| expired.push(c));
+            self.queue.work(capacity, &mut st.follow_up, |c| expired.push(c));
             for c in expired.drain(..) {
-                self.follow_up(day, c, rng);
+                self.follow_up(day, c, &mut st.follow_up, &mut st.sales);
             }
         }
         self.scratch = expired;
@@ -362,7 +372,7 @@ impl<'a> Run<'a> {
     }
 
     /// Step 5: a worked cohort becomes SQLs with the decayed, score-dependent chance.
-    fn follow_up<S: Sampler>(&mut self, day: usize, c: Cohort, rng: &mut S) {
+    fn follow_up<S: Sampler>(&mut self, day: usize, c: Cohort, rng: &mut S, sales: &mut S) {
         let w = day - c.mql_day as usize;
         let tally = &mut self.counts.sources[c.source as usize];
         if tally.response_days.len() <= w {
@@ -374,7 +384,7 @@ impl<'a> Run<'a> {
         if sqls > 0.0 {
             self.counts.sources[c.source as usize].sqls += sqls;
             self.counts.months[self.model.calendar.month_of(day)].sqls += sqls;
-            self.sales(c.source as usize, day, sqls, rng);
+            self.sales(c.source as usize, day, sqls, sales);
         }
     }
 
