@@ -198,7 +198,7 @@ fn validate_text(path: &Path, loaded: &Loaded) -> String {
 pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
     match threads {
         None => Ok(f()),
-        Some(0) => Err(InputError::new("--threads must be at least 1").into()),
+        Some(0) => Err(InputError::new("--threads must be at least 1").hint("leave --threads out to use every core").into()),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().map_err(|e| Error::Run(format!("cannot start {n} threads: {e}")))?;
             Ok(pool.install(f))

@@ -163,7 +163,7 @@ pub fn parse_str(text: &str, label: &str) -> InputResult<Node> {
             .hint("check the quoting, brackets and `key = value` syntax at that position")
     })?;
     let root_origin = origin_at(0);
-    convert_table(table.get_ref(), root_origin, &origin_at)
+    convert_table(table.get_ref(), root_origin, &origin_at, "")
 }
 
 /// Parses one TOML value written on the command line (the `VALUE` of `--set PATH=VALUE`).
@@ -177,7 +177,7 @@ pub fn parse_argument_value(text: &str, argument: &str) -> InputResult<Node> {
     let at = |_: usize| origin.clone();
     match parsed {
         Ok(table) => {
-            let root = convert_table(table.get_ref(), origin.clone(), &at)?;
+            let root = convert_table(table.get_ref(), origin.clone(), &at, "")?;
             Ok(root.get("v").cloned().expect("the wrapper key is present"))
         }
         Err(_) if is_bare_word(text) => Ok(Node {
@@ -205,13 +205,15 @@ fn convert_table(
     table: &DeTable<'_>,
     origin: Origin,
     origin_at: &dyn Fn(usize) -> Origin,
+    path: &str,
 ) -> InputResult<Node> {
     let mut entries = Vec::with_capacity(table.len());
     for (key, value) in table.iter() {
+        let key_path = if path.is_empty() { key.get_ref().to_string() } else { format!("{path}.{}", key.get_ref()) };
         entries.push(Entry {
             key: key.get_ref().to_string(),
             key_origin: origin_at(key.span().start),
-            node: convert_value(value.get_ref(), origin_at(value.span().start), origin_at)?,
+            node: convert_value(value.get_ref(), origin_at(value.span().start), origin_at, &key_path)?,
         });
     }
     Ok(Node {
@@ -224,6 +226,7 @@ fn convert_value(
     value: &DeValue<'_>,
     origin: Origin,
     origin_at: &dyn Fn(usize) -> Origin,
+    path: &str,
 ) -> InputResult<Node> {
     let value = match value {
         DeValue::String(s) => Value::Str(s.to_string()),
@@ -231,13 +234,14 @@ fn convert_value(
             let parsed = i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| {
                 InputError::new(format!("integer {} is too large", i.as_str()))
                     .at(&origin)
+                    .key(path)
                     .hint("integers must lie within ±9.2e18")
             })?;
             Value::Int(parsed)
         }
         DeValue::Float(x) => {
             let parsed: f64 = x.as_str().parse().map_err(|_| {
-                InputError::new(format!("`{}` is not a number", x.as_str())).at(&origin)
+                InputError::new(format!("`{}` is not a number", x.as_str())).at(&origin).key(path)
             })?;
             Value::Float(parsed)
         }
@@ -245,16 +249,17 @@ fn convert_value(
         DeValue::Datetime(d) => Value::Datetime(d.to_string()),
         DeValue::Array(items) => {
             let mut nodes = Vec::with_capacity(items.len());
-            for item in items.iter() {
+            for (i, item) in items.iter().enumerate() {
                 nodes.push(convert_value(
                     item.get_ref(),
                     origin_at(item.span().start),
                     origin_at,
+                    &format!("{path}[{i}]"),
                 )?);
             }
             Value::Array(nodes)
         }
-        DeValue::Table(t) => return convert_table(t, origin, origin_at),
+        DeValue::Table(t) => return convert_table(t, origin, origin_at, path),
     };
     Ok(Node { value, origin })
 }
@@ -286,19 +291,6 @@ fn read_text(path: &Path) -> InputResult<String> {
 
 fn load_with_chain(path: &Path, chain: &mut Vec<PathBuf>) -> InputResult<Node> {
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if chain.contains(&canonical) {
-        let cycle: Vec<String> = chain
-            .iter()
-            .chain(std::iter::once(&canonical))
-            .map(|p| p.display().to_string())
-            .collect();
-        return Err(InputError::new(format!(
-            "`extends` forms a cycle: {}",
-            cycle.join(" -> ")
-        ))
-        .key("extends")
-        .hint("a scenario may extend another, which must not extend it back"));
-    }
     let text = read_text(path)?;
     let mut root = parse_str(&text, &path.display().to_string())?;
     let Some(extends) = root.get("extends").cloned() else {
@@ -310,7 +302,8 @@ fn load_with_chain(path: &Path, chain: &mut Vec<PathBuf>) -> InputResult<Node> {
             extends.value.type_name()
         ))
         .at(&extends.origin)
-        .key("extends"));
+        .key("extends")
+        .hint("write extends = \"other.toml\", a path relative to this file"));
     };
     let parent_path = path.parent().unwrap_or(Path::new(".")).join(parent);
     if !parent_path.is_file() {
@@ -321,6 +314,21 @@ fn load_with_chain(path: &Path, chain: &mut Vec<PathBuf>) -> InputResult<Node> {
         .at(&extends.origin)
         .key("extends")
         .hint("`extends` is a path relative to the file that contains it"));
+    }
+    let parent_canonical = parent_path.canonicalize().unwrap_or_else(|_| parent_path.clone());
+    if parent_canonical == canonical || chain.contains(&parent_canonical) {
+        let cycle: Vec<String> = chain
+            .iter()
+            .chain([&canonical, &parent_canonical])
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(InputError::new(format!(
+            "`extends` forms a cycle: {}",
+            cycle.join(" -> ")
+        ))
+        .at(&extends.origin)
+        .key("extends")
+        .hint("a scenario may extend another, which must not extend it back"));
     }
     chain.push(canonical);
     let base = load_with_chain(&parent_path, chain)?;

@@ -246,7 +246,10 @@ pub fn setups_of(tree: &Node, default_name: &str) -> InputResult<Vec<Setup>> {
                 path.set(&mut variant_tree, entry.node.clone());
             }
         }
-        let mut scenario = read_scenario(&variant_tree, default_name)?;
+        let mut scenario = read_scenario(&variant_tree, default_name).map_err(|e| InputError {
+            message: format!("{} (in variant `{name}`)", e.message),
+            ..e
+        })?;
         scenario.name = name.clone();
         setups.push(Setup { name, scenario });
     }
@@ -280,6 +283,7 @@ fn type_error(node: &Node, key_path: &str, expected: &str) -> InputError {
     InputError::new(format!("expected {expected}, found {}", node.value.type_name()))
         .at(&node.origin)
         .key(key_path)
+        .hint(format!("write `{}` as {expected}; the scenarios/ folder has commented examples", key_path.rsplit('.').next().unwrap_or(key_path)))
 }
 
 /// Reads the tables of one table node, checking its keys against the schema.
@@ -422,6 +426,8 @@ impl<'a> Reader<'a> {
             Value::Int(i) if i >= lo as i64 && (i as u64) <= hi => Ok(i as u64),
             Value::Int(i) => Err(self.error(key, format!("{i} is out of range")).hint(range_hint)),
             Value::Float(x) if x.fract() == 0.0 && x >= lo as f64 && x <= hi as f64 => Ok(x as u64),
+            Value::Table(_) => Err(self.error(key, "expected a whole number, found a table")
+                .hint(format!("{range_hint}; only parameters marked (U) or (D) in the scenario format take distributions"))),
             _ => Err(self.error(key, format!("expected a whole number, found {}", describe(node)))
                 .hint(range_hint)),
         }
@@ -431,7 +437,7 @@ impl<'a> Reader<'a> {
         match self.value(key).map(|n| &n.value) {
             None => Ok(default),
             Some(Value::Bool(b)) => Ok(*b),
-            Some(other) => Err(self.error(key, format!("expected true or false, found {}", other.type_name()))),
+            Some(other) => Err(self.error(key, format!("expected true or false, found {}", other.type_name())).hint(format!("write {key} = true or {key} = false"))),
         }
     }
 
@@ -439,7 +445,7 @@ impl<'a> Reader<'a> {
         match self.value(key).map(|n| &n.value) {
             None => Ok(None),
             Some(Value::Str(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.error(key, format!("expected a string, found {}", other.type_name()))),
+            Some(other) => Err(self.error(key, format!("expected a string, found {}", other.type_name())).hint(format!("write {key} = \"...\" in double quotes"))),
         }
     }
 
@@ -461,10 +467,12 @@ impl<'a> Reader<'a> {
         let name = self.string("name")?.ok_or_else(|| {
             InputError::new("missing `name`").at(&self.node.origin).key(&self.prefix).hint("add name = \"...\"")
         })?;
-        check_name(&name).map_err(|m| self.error("name", m))?;
+        check_name(&name).map_err(|m| self.error("name", m).hint(NAME_HINT))?;
         Ok(name)
     }
 }
+
+const NAME_HINT: &str = "names are shown in tables and charts: use visible text, e.g. name = \"web_ads\" or name = \"展示会\"";
 
 fn check_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
@@ -522,7 +530,7 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
     }
     let name = match head.string("name")? {
         Some(n) => {
-            check_name(&n).map_err(|m| head.error("name", m))?;
+            check_name(&n).map_err(|m| head.error("name", m).hint(NAME_HINT))?;
             n
         }
         None => default_name.to_string(),
@@ -530,7 +538,7 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
     head.string("baseline")?;
     let start = match head.value("start") {
         None => None,
-        Some(node) => Some(parse_year_month(node).ok_or_else(|| head.error("start", "expected a month written \"YYYY-MM\"").hint("e.g. start = \"2027-04\""))?),
+        Some(node) => Some(parse_year_month(node).ok_or_else(|| head.error("start", "expected a calendar month written \"YYYY-MM\", with the month from 01 to 12").hint("e.g. start = \"2027-04\" for April 2027"))?),
     };
 
     let sources = read_sources(&root)?;
