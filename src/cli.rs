@@ -14,7 +14,7 @@ use crate::output::{self, OutputSet};
 use crate::scenario::{self, Loaded, Setup};
 use crate::summary::{self, Results};
 use crate::templates::{self, Template};
-use crate::{explain, report};
+use crate::{explain, report, sweep};
 
 /// Monte Carlo what-if simulator for B2B sales and marketing funnels.
 #[derive(Parser, Debug)]
@@ -41,6 +41,43 @@ pub enum Command {
         /// Two or more scenario files; the first is the baseline.
         #[arg(num_args = 2.., required = true)]
         scenarios: Vec<PathBuf>,
+        #[command(flatten)]
+        sim: SimOptions,
+        #[command(flatten)]
+        out: OutputOptions,
+    },
+    /// A grid of one or two parameters, each point a full Monte Carlo on common random numbers.
+    Sweep {
+        scenario: PathBuf,
+        /// PATH=FROM..TO[:STEP] or PATH=a,b,c; once or twice (a 2-D grid).
+        #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
+        vary: Vec<String>,
+        /// The metric to report at each point.
+        #[arg(long, default_value = "won")]
+        metric: String,
+        /// A goal such as "won >= 30": P(goal) at each point.
+        #[arg(long)]
+        goal: Option<String>,
+        #[command(flatten)]
+        sim: SimOptions,
+        #[command(flatten)]
+        out: OutputOptions,
+    },
+    /// The least (or most) value of a parameter that meets a goal with a confidence, and the KPI cascade.
+    Target {
+        scenario: PathBuf,
+        /// The goal, e.g. "won >= 30".
+        #[arg(long)]
+        goal: String,
+        /// Wanted chance of meeting the goal.
+        #[arg(long, default_value_t = 0.8)]
+        confidence: f64,
+        /// The parameter path to solve for.
+        #[arg(long)]
+        solve: String,
+        /// Search range A..B (default: 0 to 4 times the current value; a factor 0.25..4 for a distribution).
+        #[arg(long)]
+        range: Option<String>,
         #[command(flatten)]
         sim: SimOptions,
         #[command(flatten)]
@@ -156,6 +193,47 @@ pub fn execute(command: Command) -> Result<String, Error> {
             }
             simulate_and_write(&title, setups, &sim, &out)
         }
+        Command::Sweep { scenario, vary, metric, goal, sim, out } => {
+            let loaded = scenario::load(&scenario, &sim.set)?;
+            let metric = crate::metric::Metric::from_name(&metric)
+                .ok_or_else(|| InputError::new(format!("unknown metric `{metric}`")).key("--metric").hint(format!("valid metrics are {}", crate::metric::metric_names())))?;
+            let goal = goal.map(|g| parse_goal(&g)).transpose()?;
+            let axes = vary.iter().map(|v| sweep::parse_axis(v, &loaded.tree, "--vary")).collect::<Result<Vec<_>, _>>()?;
+            let (runs, seed) = runs_and_seed(&loaded.setups, &sim)?;
+            let points: usize = axes.iter().map(|a| a.values.len()).product();
+            let dir = output_dir(&out, &loaded.name)?;
+            let bar = progress_bar(runs * points as u64, sim.quiet, "sweeping");
+            let result = with_threads(sim.threads, || sweep::sweep(&loaded.tree, &loaded.name, axes, metric, goal, runs, seed, &|n| bar.inc(n)))??;
+            bar.finish_and_clear();
+            let mut files = OutputSet::default();
+            files.add("sweep.csv", output::sweep_csv(&result));
+            let written = files.commit(&dir)?;
+            Ok(match out.format {
+                Format::Json => json_text(&result),
+                Format::Text => format!("{}\nwrote {} files to {}\n", report::sweep_text(&result), written.len(), dir.display()),
+            })
+        }
+        Command::Target { scenario, goal, confidence, solve, range, sim, out } => {
+            let loaded = scenario::load(&scenario, &sim.set)?;
+            let goal = parse_goal(&goal)?;
+            if !(confidence > 0.0 && confidence < 1.0) {
+                return Err(InputError::new(format!("--confidence {confidence} is out of range")).key("--confidence").hint("a chance strictly between 0 and 1, e.g. 0.8").into());
+            }
+            let axis = sweep::parse_axis(&format!("{solve}=1"), &loaded.tree, "--solve")?;
+            let range = parse_range(range.as_deref(), &axis, &loaded.tree)?;
+            let (runs, seed) = runs_and_seed(&loaded.setups, &sim)?;
+            let dir = output_dir(&out, &loaded.name)?;
+            let bar = progress_bar(runs * 20, sim.quiet, "searching");
+            let result = with_threads(sim.threads, || sweep::target(&loaded.tree, &loaded.name, axis, range, goal, confidence, runs, seed, &|n| bar.inc(n)))??;
+            bar.finish_and_clear();
+            let mut files = OutputSet::default();
+            files.add("target.csv", output::target_csv(&result));
+            let written = files.commit(&dir)?;
+            Ok(match out.format {
+                Format::Json => json_text(&result),
+                Format::Text => format!("{}\nwrote {} files to {}\n", report::target_text(&result), written.len(), dir.display()),
+            })
+        }
         Command::Validate { scenario, set } => {
             let loaded = scenario::load(&scenario, &set)?;
             Ok(validate_text(&scenario, &loaded))
@@ -181,6 +259,52 @@ pub fn execute(command: Command) -> Result<String, Error> {
             }
         }
     }
+}
+
+fn parse_goal(text: &str) -> Result<crate::metric::Goal, Error> {
+    crate::metric::Goal::parse(text).map_err(|m| InputError::new(m).key("--goal").hint("write a goal as \"METRIC OP VALUE\", e.g. --goal \"won >= 30\"").into())
+}
+
+/// `--range A..B`, or a default around the current value.
+fn parse_range(text: Option<&str>, axis: &sweep::Axis, tree: &crate::doc::Node) -> Result<(f64, f64), Error> {
+    let bad = |m: String| -> Error { InputError::new(m).key("--range").hint("write --range A..B with A < B, e.g. --range 1..8").into() };
+    if let Some(text) = text {
+        let (a, b) = text.split_once("..").ok_or_else(|| bad(format!("`{text}` is not A..B")))?;
+        let num = |t: &str| t.trim().replace('_', "").parse::<f64>().ok().filter(|x| x.is_finite());
+        let (a, b) = (num(a).ok_or_else(|| bad(format!("`{a}` is not a number")))?, num(b).ok_or_else(|| bad(format!("`{b}` is not a number")))?);
+        if a >= b {
+            return Err(bad(format!("the range {a}..{b} is empty")));
+        }
+        return Ok((a, b));
+    }
+    if axis.scaled {
+        return Ok((0.25, 4.0));
+    }
+    let current = crate::paths::ParamPath::parse(&axis.path, tree, &crate::error::Origin::Default)?.get(tree).and_then(|n| match n.value {
+        crate::doc::Value::Int(i) => Some(i as f64),
+        crate::doc::Value::Float(x) => Some(x),
+        _ => None,
+    });
+    match current {
+        Some(x) if x > 0.0 && x <= 1.0 && x.fract() != 0.0 => Ok((0.0, 1.0)),
+        Some(x) if x > 0.0 => Ok((0.0, 4.0 * x)),
+        _ => Err(bad(format!("{} has no value to search around", axis.path))),
+    }
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("results serialize");
+    text.push('\n');
+    text
+}
+
+/// The output folder: `--out`, or output/<scenario-name>/; an existing file is an error.
+fn output_dir(out: &OutputOptions, name: &str) -> Result<PathBuf, Error> {
+    let dir = out.out.clone().unwrap_or_else(|| Path::new("output").join(safe_file_name(name)));
+    if dir.is_file() {
+        return Err(InputError::new(format!("--out {} is an existing file", dir.display())).hint("--out names a folder").into());
+    }
+    Ok(dir)
 }
 
 fn validate_text(path: &Path, loaded: &Loaded) -> String {
@@ -229,10 +353,7 @@ fn runs_and_seed(setups: &[Setup], sim: &SimOptions) -> Result<(u64, u64), Error
 
 fn simulate_and_write(title: &str, setups: Vec<Setup>, sim: &SimOptions, out: &OutputOptions) -> Result<String, Error> {
     let (runs, seed) = runs_and_seed(&setups, sim)?;
-    let dir = out.out.clone().unwrap_or_else(|| Path::new("output").join(safe_file_name(title)));
-    if dir.is_file() {
-        return Err(InputError::new(format!("--out {} is an existing file", dir.display())).hint("--out names a folder").into());
-    }
+    let dir = output_dir(out, title)?;
     let bar = progress_bar(runs * setups.len() as u64, sim.quiet, "simulating");
     let all: Vec<SetupRuns> = with_threads(sim.threads, || engine::run_all(&setups, seed, runs, &|n| bar.inc(n)))?;
     bar.finish_and_clear();

@@ -28,3 +28,4 @@ pub mod explain;
 pub mod templates;
 pub mod charts;
 pub mod report_md;
+pub mod sweep;

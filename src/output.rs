@@ -174,3 +174,29 @@ pub fn summary_json(r: &Results) -> Vec<u8> {
     bytes.push(b'\n');
     bytes
 }
+
+/// `sweep.csv`: a row per point.
+pub fn sweep_csv(s: &crate::sweep::Sweep) -> Vec<u8> {
+    let mut head: Vec<&str> = s.axes.iter().map(|a| a.path.as_str()).collect();
+    head.extend(["metric", "mean", "sd", "p5", "p10", "p50", "p90", "p95", "undefined_runs", "p_goal", "best"]);
+    let rows = s.points.iter().enumerate().map(|(i, p)| {
+        let mut row: Vec<String> = p.values.iter().map(|v| v.label()).collect();
+        row.push(s.metric.name().into());
+        row.extend(stats_cells(&p.summary));
+        row.push(num(p.p_goal));
+        row.push(if i == s.best { "1".into() } else { String::new() });
+        row
+    });
+    csv(&head, rows)
+}
+
+/// `target.csv`: P(goal) at every value simulated, and the KPI cascade by month at the answer.
+pub fn target_csv(t: &crate::sweep::Target) -> Vec<u8> {
+    let mut rows: Vec<Vec<String>> = t.curve.iter().map(|(x, p)| vec!["p_goal".into(), num(Some(*x)), num(Some(*p)), String::new(), String::new(), String::new(), String::new(), String::new()]).collect();
+    for (stage, months) in t.cascade.stages.iter().zip(&t.cascade.by_month) {
+        for (label, s) in t.cascade.months.iter().zip(months) {
+            rows.push(vec!["cascade".into(), String::new(), String::new(), stage.metric.name().into(), label.clone(), num(s.mean), num(s.p10), num(s.p90)]);
+        }
+    }
+    csv(&["kind", "value", "p_goal", "stage", "month", "mean", "p10", "p90"], rows)
+}

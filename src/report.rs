@@ -117,3 +117,91 @@ fn targets_table(r: &Results) -> Table {
     }
     table
 }
+
+/// The table of a sweep: a row per point, the best marked.
+pub fn sweep_text(s: &crate::sweep::Sweep) -> String {
+    let scaled: Vec<&str> = s.axes.iter().filter(|a| a.scaled).map(|a| a.path.as_str()).collect();
+    let mut out = format!("{}: sweep of {}, {} runs a point, seed {}\n", s.scenario, s.axes.iter().map(|a| a.path.as_str()).collect::<Vec<_>>().join(" × "), format::thousands(s.runs as f64, 0), s.seed);
+    if !scaled.is_empty() {
+        out.push_str(&format!("{} is a distribution: each value scales it as a whole (a factor, 1 = as written).\n", scaled.join(", ")));
+    }
+    out.push('\n');
+    let mut header: Vec<String> = s.axes.iter().map(|a| a.title()).collect();
+    header.extend([format!("{} mean", s.metric), "p10".into(), "p50".into(), "p90".into()]);
+    if let Some(goal) = &s.goal {
+        header.push(format!("P({goal})"));
+    }
+    header.push(String::new());
+    let mut table = Table::new(header);
+    for (i, p) in s.points.iter().enumerate() {
+        let mut row: Vec<String> = p.values.iter().map(|v| v.label()).collect();
+        let v = |x: Option<f64>| x.map_or("n/a".into(), |x| format::value(s.metric, x));
+        row.extend([v(p.summary.mean), v(p.summary.p10), v(p.summary.p50), v(p.summary.p90)]);
+        if let Some(pg) = p.p_goal {
+            row.push(format::percent(pg));
+        }
+        row.push(if i == s.best { "◀ best".into() } else { String::new() });
+        table.row(row);
+    }
+    out.push_str(&table.render());
+    out
+}
+
+/// The answer of a goal search and the KPI cascade that goes with it.
+pub fn target_text(t: &crate::sweep::Target) -> String {
+    use crate::sweep::Answer;
+    let mut out = format!(
+        "{}: {} with {} confidence, solving {} ({} runs a point, seed {})\n\n",
+        t.scenario,
+        t.goal,
+        format::percent(t.confidence),
+        t.path,
+        format::thousands(t.runs as f64, 0),
+        t.seed
+    );
+    let n = |x: f64| crate::dist::format_number((x * 1e3).round() / 1e3);
+    let least = if t.increasing { "least" } else { "most" };
+    let at = match &t.answer {
+        Answer::Found { value, p_goal } => {
+            out.push_str(&format!("Answer: {} = {} is the {least} value that meets the goal: P = {}.\n", t.path, n(*value), format::percent(*p_goal)));
+            "at the answer"
+        }
+        Answer::NonMonotone { feasible, best_value, best_p_goal } => {
+            let spans: Vec<String> = feasible.iter().map(|(a, b)| if a == b { n(*a) } else { format!("{} to {}", n(*a), n(*b)) }).collect();
+            out.push_str(&format!(
+                "P(goal) is not monotone in {} over this range: no single threshold answers it.\nThe goal is met with the confidence for {}; the best point is {} (P = {}).\n",
+                t.path,
+                spans.join(", "),
+                n(*best_value),
+                format::percent(*best_p_goal)
+            ));
+            "at the best point"
+        }
+        Answer::Unreachable { best_value, best_p_goal } => {
+            out.push_str(&format!(
+                "No value in the range meets the goal with {} confidence; the best is {} = {} with P = {}.\n",
+                format::percent(t.confidence),
+                t.path,
+                n(*best_value),
+                format::percent(*best_p_goal)
+            ));
+            "at the best point"
+        }
+    };
+    out.push_str(&format!("\nP(goal) by value: {}\n", t.curve.iter().map(|(x, p)| format!("{} → {}", n(*x), format::percent(*p))).collect::<Vec<_>>().join(", ")));
+    out.push_str(&format!("\nKPI cascade {at}: what each team must deliver a month (mean, p10–p90)\n\n"));
+    let mut table = Table::new(vec!["Stage".into(), "Owner".into(), "per month".into(), "p10–p90".into(), "conversion".into()]);
+    for stage in &t.cascade.stages {
+        let s = &stage.per_month;
+        let v = |x: Option<f64>| x.map_or("n/a".into(), |x| format::thousands(x, 1));
+        table.row(vec![
+            stage.metric.label().into(),
+            stage.metric.owner().label().into(),
+            v(s.mean),
+            format!("{}–{}", v(s.p10), v(s.p90)),
+            stage.conversion.as_ref().map_or(String::new(), |(m, c)| format!("{} {}", m.label(), format::cell(*m, c))),
+        ]);
+    }
+    out.push_str(&table.render());
+    out
+}
