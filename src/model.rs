@@ -11,7 +11,7 @@
 use crate::calendar::Calendar;
 use crate::params::RunParams;
 use crate::queue::{Cohort, Queue};
-use crate::random::{Categorical, Sampler};
+use crate::random::{Categorical, PoissonLaw, Sampler};
 use crate::scenario::{QueueOrder, Scenario, Team};
 
 /// What one run counted, by lead source and by month.
@@ -263,19 +263,14 @@ impl<'a> Run<'a> {
                 let cohort = Cohort { source: r.source, score: r.score, mql_day: first as u32, recycled: r.recycled, count: r.count };
                 self.become_mqls(cohort, &mut st.follow_up);
             }
-            // Mean leads a day per source, and exp(-mean).
-            let rates: Vec<(f64, f64)> = (0..n_sources)
-                .map(|i| {
-                    let lambda = self.daily_leads(i, month);
-                    (lambda, (-lambda).exp())
-                })
-                .collect();
+            // Leads a day per source: Poisson with the month's mean.
+            let rates: Vec<PoissonLaw> = (0..n_sources).map(|i| PoissonLaw::new(self.daily_leads(i, month))).collect();
             let mut not_mqls = vec![0.0; n_sources];
             for day in first..first + cal.days_in(month) {
                 // Steps 1 and 2: arrivals; those that are MQLs at once are split over score
                 // classes (a Poisson count split at random is a Poisson count per class).
-                for (i, &(lambda, exp_neg)) in rates.iter().enumerate() {
-                    let n = st.arrivals[i].poisson(lambda, exp_neg);
+                for (i, law) in rates.iter().enumerate() {
+                    let n = st.arrivals[i].poisson(law);
                     if n <= 0.0 {
                         continue;
                     }

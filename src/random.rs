@@ -36,6 +36,42 @@ pub fn stream(seed: u64, run: u64, label: &str) -> Stream {
     Stream::from_seed(bytes)
 }
 
+/// A Poisson law prepared for many draws with one mean: small means get an alias table
+/// (one uniform and one comparison a draw), large ones rand_distr's rejection sampler.
+#[derive(Clone, Debug)]
+pub struct PoissonLaw {
+    pub lambda: f64,
+    table: Option<Categorical>,
+}
+
+impl PoissonLaw {
+    /// Prepares Poisson(lambda).
+    pub fn new(lambda: f64) -> PoissonLaw {
+        if !(lambda > 0.0) || lambda >= 30.0 {
+            return PoissonLaw { lambda: lambda.max(0.0), table: None };
+        }
+        let top = (lambda + 12.0 * lambda.sqrt() + 25.0) as usize;
+        let mut p = (-lambda).exp();
+        let mut pmf = Vec::with_capacity(top + 1);
+        for k in 0..=top {
+            if k > 0 {
+                p *= lambda / k as f64;
+            }
+            pmf.push(p);
+        }
+        PoissonLaw { lambda, table: Some(Categorical::new(pmf)) }
+    }
+
+    /// One draw.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match &self.table {
+            // Beyond the table (a chance below 1e-15): draw again from the exact law.
+            Some(t) => t.sample(rng).map_or_else(|| poisson(rng, self.lambda), |k| k as u64),
+            None => poisson(rng, self.lambda),
+        }
+    }
+}
+
 /// A Poisson count; `exp_neg` is exp(-lambda), cached by callers that draw often with one lambda.
 pub fn poisson_cached<R: Rng + ?Sized>(rng: &mut R, lambda: f64, exp_neg: f64) -> u64 {
     if lambda <= 0.0 {
@@ -128,34 +164,47 @@ pub fn split_without_replacement<R: Rng + ?Sized>(rng: &mut R, sizes: &[u64], dr
 #[derive(Clone, Debug)]
 pub struct Categorical {
     pmf: Vec<f64>,
-    /// cdf[k] = P(value <= k).
-    cdf: Vec<f64>,
+    /// Walker's alias table over the values and, last, "beyond the table":
+    /// one uniform picks a slot, a second comparison picks the slot or its alias.
+    alias: Vec<(f64, u32)>,
 }
 
 impl Categorical {
     /// From the chances of 0..=max (the rest: beyond `max`).
     pub fn new(pmf: Vec<f64>) -> Categorical {
-        let mut total = 0.0;
-        let cdf = pmf
-            .iter()
-            .map(|p| {
-                total += p;
-                total
-            })
-            .collect();
-        Categorical { pmf, cdf }
+        let beyond = (1.0 - pmf.iter().sum::<f64>()).max(0.0);
+        let mut weights: Vec<f64> = pmf.iter().copied().chain([beyond]).collect();
+        let n = weights.len();
+        let total: f64 = weights.iter().sum();
+        weights.iter_mut().for_each(|w| *w *= n as f64 / total);
+        let mut alias = vec![(1.0, 0u32); n];
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| weights[i] < 1.0);
+        while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+            alias[s] = (weights[s], l as u32);
+            weights[l] -= 1.0 - weights[s];
+            if weights[l] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        for i in large.into_iter().chain(small) {
+            alias[i] = (1.0, i as u32);
+        }
+        Categorical { pmf, alias }
     }
 
-    /// The chance of each day.
+    /// The chance of each value.
     pub fn pmf(&self) -> &[f64] {
         &self.pmf
     }
 
     /// One draw; `None` when it falls beyond the table.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Option<usize> {
-        let u: f64 = rng.random();
-        let k = self.cdf.partition_point(|&c| c <= u);
-        (k < self.cdf.len()).then_some(k)
+        let x = rng.random::<f64>() * self.alias.len() as f64;
+        let slot = (x as usize).min(self.alias.len() - 1);
+        let (keep, other) = self.alias[slot];
+        let k = if x - (slot as f64) < keep { slot } else { other as usize };
+        (k < self.pmf.len()).then_some(k)
     }
 
     /// Splits `n` items over the values: calls `each(value, count)` for every value with a
@@ -246,8 +295,8 @@ mod tests {
 ///
 /// Counts are `f64` so that one model serves both; random counts are whole numbers.
 pub trait Sampler {
-    /// A Poisson count with mean `lambda` (`exp_neg` = exp(-lambda), cached by the caller).
-    fn poisson(&mut self, lambda: f64, exp_neg: f64) -> f64;
+    /// A Poisson count.
+    fn poisson(&mut self, law: &PoissonLaw) -> f64;
     /// A binomial count.
     fn binomial(&mut self, n: f64, p: f64) -> f64;
     /// Splits `draws` picks without replacement over groups of the given sizes.
@@ -262,8 +311,8 @@ pub trait Sampler {
 pub struct Random<'a, R: Rng + ?Sized>(pub &'a mut R);
 
 impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
-    fn poisson(&mut self, lambda: f64, exp_neg: f64) -> f64 {
-        poisson_cached(self.0, lambda, exp_neg) as f64
+    fn poisson(&mut self, law: &PoissonLaw) -> f64 {
+        law.sample(self.0) as f64
     }
     fn binomial(&mut self, n: f64, p: f64) -> f64 {
         binomial(self.0, n as u64, p) as f64
@@ -284,8 +333,8 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
 pub struct Expected;
 
 impl Sampler for Expected {
-    fn poisson(&mut self, lambda: f64, _: f64) -> f64 {
-        lambda
+    fn poisson(&mut self, law: &PoissonLaw) -> f64 {
+        law.lambda
     }
     fn binomial(&mut self, n: f64, p: f64) -> f64 {
         n * p.clamp(0.0, 1.0)
