@@ -50,7 +50,7 @@ pub fn value(metric: Metric, x: f64) -> String {
     }
     match metric.unit() {
         Unit::Count if x.abs() >= 100_000.0 => compact(x),
-        Unit::Count if x.fract() != 0.0 && x.abs() < 100.0 => thousands(x, 1),
+        Unit::Count if x.fract() != 0.0 && x.abs() < 10.0 => thousands(x, 1),
         Unit::Count => thousands(x, 0),
         Unit::Rate => format!("{:.1}%", 100.0 * x),
         Unit::Days | Unit::Months => format!("{x:.1}"),
