@@ -125,6 +125,13 @@ pub struct SimOptions {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Keep adding runs (in batches of 1,000) until the 95% confidence half-width of
+    /// every count's mean is within this fraction of the mean, e.g. 0.01 (run and compare).
+    #[arg(long, value_name = "REL")]
+    pub precision: Option<f64>,
+    /// The most runs --precision may make.
+    #[arg(long, default_value_t = 200_000)]
+    pub max_runs: u64,
 }
 
 /// Options of commands that write outputs.
@@ -150,6 +157,7 @@ pub enum Format {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
+    crate::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -205,6 +213,7 @@ pub fn execute(command: Command) -> Result<String, Error> {
             let bar = progress_bar(runs * points as u64, sim.quiet, "sweeping");
             let result = with_threads(sim.threads, || sweep::sweep(&loaded.tree, &loaded.name, axes, metric, goal, runs, seed, &|n| bar.inc(n)))??;
             bar.finish_and_clear();
+            stop_if_interrupted()?;
             let mut files = OutputSet::default();
             files.add("sweep.csv", output::sweep_csv(&result));
             let written = files.commit(&dir)?;
@@ -226,6 +235,7 @@ pub fn execute(command: Command) -> Result<String, Error> {
             let bar = progress_bar(runs * 20, sim.quiet, "searching");
             let result = with_threads(sim.threads, || sweep::target(&loaded.tree, &loaded.name, axis, range, goal, confidence, runs, seed, &|n| bar.inc(n)))??;
             bar.finish_and_clear();
+            stop_if_interrupted()?;
             let mut files = OutputSet::default();
             files.add("target.csv", output::target_csv(&result));
             let written = files.commit(&dir)?;
@@ -354,10 +364,28 @@ fn runs_and_seed(setups: &[Setup], sim: &SimOptions) -> Result<(u64, u64), Error
 fn simulate_and_write(title: &str, setups: Vec<Setup>, sim: &SimOptions, out: &OutputOptions) -> Result<String, Error> {
     let (runs, seed) = runs_and_seed(&setups, sim)?;
     let dir = output_dir(out, title)?;
-    let bar = progress_bar(runs * setups.len() as u64, sim.quiet, "simulating");
-    let all: Vec<SetupRuns> = with_threads(sim.threads, || engine::run_all(&setups, seed, runs, &|n| bar.inc(n)))?;
-    bar.finish_and_clear();
-    let mut results = summary::results(&all, seed, None);
+    let (all, precision) = match sim.precision {
+        None => {
+            let bar = progress_bar(runs * setups.len() as u64, sim.quiet, "simulating");
+            let all: Vec<SetupRuns> = with_threads(sim.threads, || engine::run_all(&setups, seed, runs, &|n| bar.inc(n)))?;
+            bar.finish_and_clear();
+            (all, None)
+        }
+        Some(rel) => {
+            if !(rel > 0.0 && rel < 1.0) {
+                return Err(InputError::new(format!("--precision {rel} is out of range")).key("--precision").hint("a fraction of the mean, e.g. 0.01 for ±1%").into());
+            }
+            if sim.max_runs == 0 || sim.max_runs > scenario::MAX_RUNS {
+                return Err(InputError::new(format!("--max-runs {} is out of range", sim.max_runs)).key("--max-runs").hint(format!("use 1 to {} runs", scenario::MAX_RUNS)).into());
+            }
+            let bar = progress_bar(sim.max_runs * setups.len() as u64, sim.quiet, "simulating");
+            let (all, reached) = with_threads(sim.threads, || engine::run_until_precise(&setups, seed, rel, sim.max_runs, &|n| bar.inc(n)))?;
+            bar.finish_and_clear();
+            (all, Some(summary::PrecisionReached { requested: rel, reached, max_runs: sim.max_runs }))
+        }
+    };
+    stop_if_interrupted()?;
+    let mut results = summary::results(&all, seed, precision);
     results.scenario = title.to_string();
     let files = result_files(&results, &all, seed, out.samples);
     let written = files.commit(&dir)?;
@@ -369,6 +397,14 @@ fn simulate_and_write(title: &str, setups: Vec<Setup>, sim: &SimOptions, out: &O
         text.push_str(&format!("\nwrote {} files to {}\n", written.len(), dir.display()));
     }
     Ok(text)
+}
+
+/// After Ctrl-C or SIGTERM: stop before anything is written.
+fn stop_if_interrupted() -> Result<(), Error> {
+    match crate::interrupt::requested() {
+        Some(code) => Err(Error::Interrupted(code)),
+        None => Ok(()),
+    }
 }
 
 /// Every output file of a run, rendered in memory.

@@ -64,11 +64,16 @@ pub fn simulate(setups: &[Setup], seed: u64, from: u64, to: u64, progress: &(dyn
                 .into_par_iter()
                 .with_min_len(16)
                 .map(|run| {
+                    // After Ctrl-C the remaining runs are skipped; the caller reports it.
+                    if crate::interrupt::requested().is_some() {
+                        return None;
+                    }
                     let m = simulate_run(setup, &model, seed, run as u64);
                     progress(1);
-                    m
+                    Some(m)
                 })
-                .collect()
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -80,4 +85,43 @@ pub fn run_all(setups: &[Setup], seed: u64, runs: u64, progress: &(dyn Fn(u64) +
         .zip(setups)
         .map(|(runs, setup)| SetupRuns { model: Model::new(&setup.scenario), setup: setup.clone(), runs })
         .collect()
+}
+
+/// Runs added at a time by [`run_until_precise`]; fixed, so the same seed and
+/// precision always make the same runs.
+pub const PRECISION_BATCH: u64 = 1000;
+
+/// The largest 95% half-width of a count metric's mean relative to the mean,
+/// over every setup (counts whose mean is 0 have nothing to estimate).
+pub fn relative_precision(all: &[SetupRuns]) -> f64 {
+    all.iter()
+        .flat_map(|r| {
+            crate::metric::Metric::ALL.iter().filter(|m| m.is_count()).map(move |&m| {
+                let s = crate::stats::Summary::of(r.runs.iter().map(|x| x.get(m)));
+                match (s.mean, s.half_width_95()) {
+                    (Some(mean), Some(hw)) if mean.abs() > 0.0 => hw / mean.abs(),
+                    (Some(_), _) => 0.0,
+                    _ => f64::INFINITY,
+                }
+            })
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Adds runs in batches of [`PRECISION_BATCH`] until every count's mean is known
+/// within `relative` (95% half-width / mean) or `max_runs` are made.
+pub fn run_until_precise(setups: &[Setup], seed: u64, relative: f64, max_runs: u64, progress: &(dyn Fn(u64) + Sync)) -> (Vec<SetupRuns>, f64) {
+    let mut all: Vec<SetupRuns> = setups.iter().map(|s| SetupRuns { model: Model::new(&s.scenario), setup: s.clone(), runs: Vec::new() }).collect();
+    let mut made = 0;
+    loop {
+        let to = (made + PRECISION_BATCH).min(max_runs);
+        for (r, more) in all.iter_mut().zip(simulate(setups, seed, made, to, progress)) {
+            r.runs.extend(more);
+        }
+        made = to;
+        let reached = relative_precision(&all);
+        if reached <= relative || made >= max_runs || crate::interrupt::requested().is_some() {
+            return (all, reached);
+        }
+    }
 }

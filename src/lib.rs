@@ -4,28 +4,35 @@
 //! resolved parameters ([`params`]) -> runs ([`model`], [`engine`]) ->
 //! per-run metrics ([`measure`]) -> summaries ([`stats`]) -> reports.
 
-pub mod calendar;
+// Scenario in: parsing, checking, parameter paths.
 pub mod dist;
 pub mod doc;
-pub mod engine;
 pub mod error;
-pub mod measure;
 pub mod metric;
+pub mod paths;
+pub mod scenario;
+// Resolved parameters and the day-by-day model.
+pub mod calendar;
 pub mod model;
 pub mod params;
-pub mod paths;
 pub mod queue;
 pub mod random;
-pub mod scenario;
+// Monte Carlo runs and their metrics.
+pub mod engine;
+pub mod interrupt;
+pub mod measure;
 pub mod stats;
+// Summaries, comparisons, sweeps and goal seeking.
+pub mod summary;
+pub mod sweep;
+// Reports, files and charts.
+pub mod charts;
+pub mod explain;
 pub mod format;
 pub mod output;
-pub mod summary;
-pub mod table;
 pub mod report;
-pub mod cli;
-pub mod explain;
-pub mod templates;
-pub mod charts;
 pub mod report_md;
-pub mod sweep;
+pub mod table;
+pub mod templates;
+// The command line.
+pub mod cli;
