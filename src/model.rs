@@ -8,6 +8,8 @@
 //! so the work of a day is bounded by the number of cohorts, not of leads.
 //! The facts that make this exact are in `../shared/notes/engine.md`.
 
+use std::collections::VecDeque;
+
 use crate::calendar::Calendar;
 use crate::params::RunParams;
 use crate::queue::{Cohort, Queue};
@@ -130,8 +132,12 @@ struct Run<'a> {
     /// Month starts until a recycled lead re-qualifies, and its score class then.
     recycle: Option<(u32, f64)>,
     capacity_per_day: f64,
-    /// Cohorts due to join the queue, by day.
-    joining: Vec<Vec<Cohort>>,
+    /// Cohorts due to join the queue, in order of their join day.
+    joining: VecDeque<(u32, Cohort)>,
+    /// Reused buffers: today's joiners, opportunities opened and closing by day.
+    joiners: Vec<Cohort>,
+    opened: Vec<(usize, f64)>,
+    closing: Vec<(usize, f64)>,
     queue: Queue,
     /// Response-time decay 0.5^(w / half-life) by whole days waited.
     decay: Vec<f64>,
@@ -159,7 +165,10 @@ impl<'a> Run<'a> {
                 Team::InsideSales => s.inside_sales.reps as f64 * p.is_mqls_per_rep_per_day,
                 Team::FieldSales => s.sales.reps as f64 * p.fs_inbound_mqls_per_rep_per_day,
             },
-            joining: vec![Vec::new(); days],
+            joining: VecDeque::new(),
+            joiners: Vec::new(),
+            opened: Vec::new(),
+            closing: Vec::new(),
             queue: Queue::new(s.follow_up.queue_order),
             requalifying: vec![Vec::new(); months],
             scratch: Vec::new(),
@@ -326,14 +335,20 @@ impl<'a> Run<'a> {
         let late = rng.binomial(cohort.count, h - whole);
         for (extra, count) in [(0usize, cohort.count - late), (1, late)] {
             let join = day + whole as usize + extra;
-            if count > 0.0 && join < self.joining.len() {
-                self.joining[join].push(Cohort { count, ..cohort });
+            if count > 0.0 && join < self.model.calendar.days() {
+                // Joins arrive in day order (the delay is one value a run), so this is a push at the back.
+                let at = self.joining.partition_point(|(d, _)| *d as usize <= join);
+                self.joining.insert(at, (join as u32, Cohort { count, ..cohort }));
             }
         }
     }
 
     fn queue_day<S: Sampler>(&mut self, day: usize, st: &mut Streams<S>) {
-        self.queue.join(day, &mut self.joining[day]);
+        while self.joining.front().is_some_and(|(d, _)| *d as usize == day) {
+            let (_, c) = self.joining.pop_front().expect("checked");
+            self.joiners.push(c);
+        }
+        self.queue.join(day, &mut self.joiners);
         let mut expired = std::mem::take(&mut self.scratch);
         self.queue.expire(day, self.s.follow_up.sla_days, |c| expired.push(c));
         for c in expired.drain(..) {
@@ -390,17 +405,18 @@ impl<'a> Run<'a> {
         let opportunities = rng.binomial(sqls, to_opportunity);
         let horizon = self.model.calendar.days();
         let model = self.model;
-        let mut opened: Vec<(usize, f64)> = Vec::new();
+        let (mut opened, mut closing) = (std::mem::take(&mut self.opened), std::mem::take(&mut self.closing));
+        opened.clear();
         rng.split(&model.lag, opportunities, &mut |lag, n| {
             if day + lag < horizon {
                 opened.push((day + lag, n));
             }
         });
-        for (open_day, n) in opened {
+        for &(open_day, n) in &opened {
             let open_month = model.calendar.month_of(open_day);
             self.counts.sources[source].opportunities += n;
             self.counts.months[open_month].opportunities += n;
-            let mut closing: Vec<(usize, f64)> = Vec::new();
+            closing.clear();
             rng.split(&model.cycle, n, &mut |cycle, k| {
                 if open_day + cycle < horizon {
                     closing.push((open_day + cycle, k));
@@ -408,7 +424,7 @@ impl<'a> Run<'a> {
             });
             let closed: f64 = closing.iter().map(|(_, k)| k).sum();
             self.counts.sources[source].open_pipeline += n - closed;
-            for (close_day, k) in closing {
+            for &(close_day, k) in &closing {
                 let month = model.calendar.month_of(close_day);
                 let won = rng.binomial(k, win_rate);
                 let mrr = rng.sum_of(&self.s.deal.monthly_revenue, won);
@@ -421,6 +437,7 @@ impl<'a> Run<'a> {
                 self.won_mrr[source][month] += mrr;
             }
         }
+        (self.opened, self.closing) = (opened, closing);
     }
 
     /// Step 7 and costs.

@@ -58,18 +58,9 @@ impl Queue {
         }
     }
 
-    /// Adds today's joiners. Only cohorts joining the same day can be interchangeable,
-    /// so they are merged here, and the queue needs no search for a twin.
+    /// Adds today's joiners (draining `batch`).
     pub fn join(&mut self, day: usize, batch: &mut Vec<Cohort>) {
-        batch.sort_by(|a, b| (a.source, a.mql_day, a.recycled).cmp(&(b.source, b.mql_day, b.recycled)).then(a.score.total_cmp(&b.score)));
-        batch.dedup_by(|later, kept| {
-            let same = later.same_kind(kept);
-            if same {
-                kept.count += later.count;
-            }
-            same
-        });
-        for &cohort in batch.iter() {
+        for cohort in batch.drain(..) {
             let new = Waiting { join_day: day as u32, cohort };
             match self.order {
                 // Joiners are the newest: last for oldest-first, first for newest-first.
@@ -77,11 +68,15 @@ impl Queue {
                 QueueOrder::NewestFirst => self.items.push_front(new),
                 QueueOrder::HighestScoreFirst => {
                     let at = self.items.partition_point(|x| self.priority(x, &new) != Ordering::Greater);
-                    self.items.insert(at, new);
+                    // An interchangeable cohort that joined today sits just before `at`.
+                    if at > 0 && self.items[at - 1].join_day == new.join_day && self.items[at - 1].cohort.same_kind(&cohort) {
+                        self.items[at - 1].cohort.count += cohort.count;
+                    } else {
+                        self.items.insert(at, new);
+                    }
                 }
             }
         }
-        batch.clear();
     }
 
     /// Removes every cohort that has waited more than `sla_days` (today - join day > sla).

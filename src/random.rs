@@ -41,32 +41,42 @@ pub fn stream(seed: u64, run: u64, label: &str) -> Stream {
 #[derive(Clone, Debug)]
 pub struct PoissonLaw {
     pub lambda: f64,
-    table: Option<Categorical>,
+    /// P(X <= k) for small means, scanned from 0: about lambda comparisons a draw.
+    cdf: Vec<f64>,
 }
 
 impl PoissonLaw {
     /// Prepares Poisson(lambda).
     pub fn new(lambda: f64) -> PoissonLaw {
-        if !(lambda > 0.0) || lambda >= 30.0 {
-            return PoissonLaw { lambda: lambda.max(0.0), table: None };
+        let lambda = if lambda > 0.0 { lambda } else { 0.0 };
+        if lambda == 0.0 || lambda >= 30.0 {
+            return PoissonLaw { lambda, cdf: Vec::new() };
         }
         let top = (lambda + 12.0 * lambda.sqrt() + 25.0) as usize;
-        let mut p = (-lambda).exp();
-        let mut pmf = Vec::with_capacity(top + 1);
+        let (mut p, mut total) = ((-lambda).exp(), 0.0);
+        let mut cdf = Vec::with_capacity(top + 1);
         for k in 0..=top {
             if k > 0 {
                 p *= lambda / k as f64;
             }
-            pmf.push(p);
+            total += p;
+            cdf.push(total);
         }
-        PoissonLaw { lambda, table: Some(Categorical::new(pmf)) }
+        PoissonLaw { lambda, cdf }
     }
 
     /// One draw.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
-        match &self.table {
-            // Beyond the table (a chance below 1e-15): draw again from the exact law.
-            Some(t) => t.sample(rng).map_or_else(|| poisson(rng, self.lambda), |k| k as u64),
+        if self.lambda == 0.0 {
+            return 0;
+        }
+        if self.cdf.is_empty() {
+            return poisson(rng, self.lambda);
+        }
+        let u: f64 = rng.random();
+        match self.cdf.iter().position(|&c| u <= c) {
+            Some(k) => k as u64,
+            // Beyond the table (a chance below 1e-15): the exact inversion from there.
             None => poisson(rng, self.lambda),
         }
     }
@@ -105,7 +115,7 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if p >= 1.0 {
         return n;
     }
-    if n < 16 {
+    if n < 48 {
         return (0..n).filter(|_| rng.random::<f64>() < p).count() as u64;
     }
     Binomial::new(n, p).map_or(0, |d| d.sample(rng))
