@@ -250,7 +250,7 @@ pub fn execute(command: Command) -> Result<String, Error> {
         }
         Command::Explain { scenario, set } => {
             let loaded = scenario::load(&scenario, &set)?;
-            Ok(explain::text(&loaded.setups))
+            Ok(explain::text(&loaded.name, &loaded.setups))
         }
         Command::Init { template, file } => {
             let text = templates::text(template);

@@ -9,17 +9,16 @@ use crate::scenario::Setup;
 use crate::table::Table;
 
 /// The sheet for every setup.
-pub fn text(setups: &[Setup]) -> String {
+pub fn text(title: &str, setups: &[Setup]) -> String {
     let expected: Vec<_> = setups.iter().map(engine::expected_run).collect();
     let months = setups[0].scenario.horizon_months as f64;
     let mut out = format!(
-        "{}: the expected funnel over {} months, every uncertain value at its mean, no noise.\n\"Per won deal\" reads the funnel backwards: what one more won deal takes at each stage.\n\n",
-        setups[0].scenario.name, setups[0].scenario.horizon_months
+        "{title}: the expected funnel over {} months, every uncertain value at its mean, no noise.\nCounts are per month, money over the whole horizon. \"Per won deal\" reads the\nfunnel backwards: what one more won deal takes at each stage.\n\n",
+        setups[0].scenario.horizon_months
     );
     let mut header = vec!["Stage".to_string()];
     for s in setups {
-        header.push(format!("{}: total", s.name));
-        header.push("per month".into());
+        header.push(s.name.clone());
         header.push("per won deal".into());
     }
     let mut table = Table::new(header);
@@ -30,7 +29,7 @@ pub fn text(setups: &[Setup]) -> String {
         for e in &expected {
             let x = e.get(m);
             let per_won = if m == Metric::LostToSla || m == Metric::OpenPipeline { f64::NAN } else { x / e.get(Metric::Won) };
-            row.extend([format::thousands(x, 1), format::thousands(x / months, 1), if per_won.is_finite() { format::thousands(per_won, 1) } else { String::new() }]);
+            row.extend([format::thousands(x / months, 1), if per_won.is_finite() { format::thousands(per_won, 1) } else { String::new() }]);
         }
         table.row(row);
     }
@@ -44,7 +43,7 @@ pub fn text(setups: &[Setup]) -> String {
         for &m in metrics {
             let mut row = vec![format!("  {}", m.label())];
             for e in &expected {
-                row.extend([format::value(m, e.get(m)), String::new(), String::new()]);
+                row.extend([format::value(m, e.get(m)), String::new()]);
             }
             table.row(row);
         }
