@@ -17,7 +17,10 @@ impl Calendar {
     /// The calendar of `months` months from `start` (January 2027 when absent, labelled 1, 2, ...).
     pub fn new(start: Option<YearMonth>, months: u32) -> Calendar {
         let labelled = start.is_some();
-        let start = start.unwrap_or(YearMonth { year: 2027, month: 1 });
+        let start = start.unwrap_or(YearMonth {
+            year: 2027,
+            month: 1,
+        });
         let mut month_starts = vec![0u32];
         let mut month_of_day = Vec::new();
         for m in 0..months {
@@ -25,7 +28,12 @@ impl Calendar {
             month_of_day.extend(std::iter::repeat_n(m as u16, days as usize));
             month_starts.push(month_starts[m as usize] + days);
         }
-        Calendar { start, labelled, month_starts, month_of_day }
+        Calendar {
+            start,
+            labelled,
+            month_starts,
+            month_of_day,
+        }
     }
 
     /// Number of months.
@@ -72,7 +80,10 @@ impl Calendar {
 
 fn calendar_month(start: YearMonth, offset: u32) -> YearMonth {
     let index = (start.month - 1) + offset;
-    YearMonth { year: start.year + (index / 12) as i32, month: index % 12 + 1 }
+    YearMonth {
+        year: start.year + (index / 12) as i32,
+        month: index % 12 + 1,
+    }
 }
 
 fn days_in_month(ym: YearMonth) -> u32 {
@@ -98,7 +109,13 @@ mod tests {
         assert_eq!(c.days(), 365);
         assert_eq!(c.month_of(31), 1);
         assert_eq!(c.label(0), "1");
-        let c = Calendar::new(Some(YearMonth { year: 2027, month: 11 }), 4);
+        let c = Calendar::new(
+            Some(YearMonth {
+                year: 2027,
+                month: 11,
+            }),
+            4,
+        );
         assert_eq!(c.days_in(3), 29);
         assert_eq!(c.label(2), "2028-01");
         assert_eq!(c.calendar_month_index(2), 0);

@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::charts::{self, ChartSize};
 use crate::engine::{self, SetupRuns};
 use crate::error::{Error, InputError};
 use crate::output::{self, OutputSet};
 use crate::scenario::{self, Loaded, Setup};
 use crate::summary::{self, Results};
 use crate::templates::{self, Template};
-use crate::{explain, report, sweep};
+use crate::{explain, report, report_md, sweep};
 
 /// Monte Carlo what-if simulator for B2B sales and marketing funnels.
 #[derive(Parser, Debug)]
@@ -146,6 +147,12 @@ pub struct OutputOptions {
     /// Summary on stdout as text or as a JSON document.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Skip the PNG charts (report.md is still written).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value_t = ChartSize::default())]
+    pub chart_size: ChartSize,
 }
 
 /// Output format of the summary on stdout.
@@ -185,11 +192,19 @@ pub fn execute(command: Command) -> Result<String, Error> {
             let loaded = scenario::load(&scenario, &sim.set)?;
             simulate_and_write(&loaded.name, loaded.setups, &sim, &out)
         }
-        Command::Compare { scenarios, sim, out } => {
+        Command::Compare {
+            scenarios,
+            sim,
+            out,
+        } => {
             let mut setups: Vec<Setup> = Vec::new();
             let mut title = String::new();
             for path in &scenarios {
-                let Loaded { setups: mut file_setups, name, .. } = scenario::load(path, &sim.set)?;
+                let Loaded {
+                    setups: mut file_setups,
+                    name,
+                    ..
+                } = scenario::load(path, &sim.set)?;
                 if title.is_empty() {
                     title = name;
                 }
@@ -201,17 +216,44 @@ pub fn execute(command: Command) -> Result<String, Error> {
             }
             simulate_and_write(&title, setups, &sim, &out)
         }
-        Command::Sweep { scenario, vary, metric, goal, sim, out } => {
+        Command::Sweep {
+            scenario,
+            vary,
+            metric,
+            goal,
+            sim,
+            out,
+        } => {
             let loaded = scenario::load(&scenario, &sim.set)?;
-            let metric = crate::metric::Metric::from_name(&metric)
-                .ok_or_else(|| InputError::new(format!("unknown metric `{metric}`")).key("--metric").hint(format!("valid metrics are {}", crate::metric::metric_names())))?;
+            let metric = crate::metric::Metric::from_name(&metric).ok_or_else(|| {
+                InputError::new(format!("unknown metric `{metric}`"))
+                    .key("--metric")
+                    .hint(format!(
+                        "valid metrics are {}",
+                        crate::metric::metric_names()
+                    ))
+            })?;
             let goal = goal.map(|g| parse_goal(&g)).transpose()?;
-            let axes = vary.iter().map(|v| sweep::parse_axis(v, &loaded.tree, "--vary")).collect::<Result<Vec<_>, _>>()?;
+            let axes = vary
+                .iter()
+                .map(|v| sweep::parse_axis(v, &loaded.tree, "--vary"))
+                .collect::<Result<Vec<_>, _>>()?;
             let (runs, seed) = runs_and_seed(&loaded.setups, &sim)?;
             let points: usize = axes.iter().map(|a| a.values.len()).product();
             let dir = output_dir(&out, &loaded.name)?;
             let bar = progress_bar(runs * points as u64, sim.quiet, "sweeping");
-            let result = with_threads(sim.threads, || sweep::sweep(&loaded.tree, &loaded.name, axes, metric, goal, runs, seed, &|n| bar.inc(n)))??;
+            let result = with_threads(sim.threads, || {
+                sweep::sweep(
+                    &loaded.tree,
+                    &loaded.name,
+                    axes,
+                    metric,
+                    goal,
+                    runs,
+                    seed,
+                    &|n| bar.inc(n),
+                )
+            })??;
             bar.finish_and_clear();
             stop_if_interrupted()?;
             let mut files = OutputSet::default();
@@ -219,21 +261,51 @@ pub fn execute(command: Command) -> Result<String, Error> {
             let written = files.commit(&dir)?;
             Ok(match out.format {
                 Format::Json => json_text(&result),
-                Format::Text => format!("{}\nwrote {} files to {}\n", report::sweep_text(&result), written.len(), dir.display()),
+                Format::Text => format!(
+                    "{}\nwrote {} files to {}\n",
+                    report::sweep_text(&result),
+                    written.len(),
+                    dir.display()
+                ),
             })
         }
-        Command::Target { scenario, goal, confidence, solve, range, sim, out } => {
+        Command::Target {
+            scenario,
+            goal,
+            confidence,
+            solve,
+            range,
+            sim,
+            out,
+        } => {
             let loaded = scenario::load(&scenario, &sim.set)?;
             let goal = parse_goal(&goal)?;
             if !(confidence > 0.0 && confidence < 1.0) {
-                return Err(InputError::new(format!("--confidence {confidence} is out of range")).key("--confidence").hint("a chance strictly between 0 and 1, e.g. 0.8").into());
+                return Err(
+                    InputError::new(format!("--confidence {confidence} is out of range"))
+                        .key("--confidence")
+                        .hint("a chance strictly between 0 and 1, e.g. 0.8")
+                        .into(),
+                );
             }
             let axis = sweep::parse_axis(&format!("{solve}=1"), &loaded.tree, "--solve")?;
             let range = parse_range(range.as_deref(), &axis, &loaded.tree)?;
             let (runs, seed) = runs_and_seed(&loaded.setups, &sim)?;
             let dir = output_dir(&out, &loaded.name)?;
             let bar = progress_bar(runs * 20, sim.quiet, "searching");
-            let result = with_threads(sim.threads, || sweep::target(&loaded.tree, &loaded.name, axis, range, goal, confidence, runs, seed, &|n| bar.inc(n)))??;
+            let result = with_threads(sim.threads, || {
+                sweep::target(
+                    &loaded.tree,
+                    &loaded.name,
+                    axis,
+                    range,
+                    goal,
+                    confidence,
+                    runs,
+                    seed,
+                    &|n| bar.inc(n),
+                )
+            })??;
             bar.finish_and_clear();
             stop_if_interrupted()?;
             let mut files = OutputSet::default();
@@ -241,7 +313,12 @@ pub fn execute(command: Command) -> Result<String, Error> {
             let written = files.commit(&dir)?;
             Ok(match out.format {
                 Format::Json => json_text(&result),
-                Format::Text => format!("{}\nwrote {} files to {}\n", report::target_text(&result), written.len(), dir.display()),
+                Format::Text => format!(
+                    "{}\nwrote {} files to {}\n",
+                    report::target_text(&result),
+                    written.len(),
+                    dir.display()
+                ),
             })
         }
         Command::Validate { scenario, set } => {
@@ -258,12 +335,23 @@ pub fn execute(command: Command) -> Result<String, Error> {
                 None => Ok(text.to_string()),
                 Some(path) => {
                     if path.exists() {
-                        return Err(InputError::new(format!("{} already exists", path.display())).hint("choose another file name, or remove the file first").into());
+                        return Err(
+                            InputError::new(format!("{} already exists", path.display()))
+                                .hint("choose another file name, or remove the file first")
+                                .into(),
+                        );
                     }
                     let mut set = OutputSet::default();
-                    let name = path.file_name().map(PathBuf::from).ok_or_else(|| InputError::new("FILE must name a file"))?;
+                    let name = path
+                        .file_name()
+                        .map(PathBuf::from)
+                        .ok_or_else(|| InputError::new("FILE must name a file"))?;
                     set.add(name, text.as_bytes().to_vec());
-                    set.commit(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
+                    set.commit(
+                        path.parent()
+                            .filter(|p| !p.as_os_str().is_empty())
+                            .unwrap_or(Path::new(".")),
+                    )?;
                     Ok(format!("wrote {}\n", path.display()))
                 }
             }
@@ -272,16 +360,41 @@ pub fn execute(command: Command) -> Result<String, Error> {
 }
 
 fn parse_goal(text: &str) -> Result<crate::metric::Goal, Error> {
-    crate::metric::Goal::parse(text).map_err(|m| InputError::new(m).key("--goal").hint("write a goal as \"METRIC OP VALUE\", e.g. --goal \"won >= 30\"").into())
+    crate::metric::Goal::parse(text).map_err(|m| {
+        InputError::new(m)
+            .key("--goal")
+            .hint("write a goal as \"METRIC OP VALUE\", e.g. --goal \"won >= 30\"")
+            .into()
+    })
 }
 
 /// `--range A..B`, or a default around the current value.
-fn parse_range(text: Option<&str>, axis: &sweep::Axis, tree: &crate::doc::Node) -> Result<(f64, f64), Error> {
-    let bad = |m: String| -> Error { InputError::new(m).key("--range").hint("write --range A..B with A < B, e.g. --range 1..8").into() };
+fn parse_range(
+    text: Option<&str>,
+    axis: &sweep::Axis,
+    tree: &crate::doc::Node,
+) -> Result<(f64, f64), Error> {
+    let bad = |m: String| -> Error {
+        InputError::new(m)
+            .key("--range")
+            .hint("write --range A..B with A < B, e.g. --range 1..8")
+            .into()
+    };
     if let Some(text) = text {
-        let (a, b) = text.split_once("..").ok_or_else(|| bad(format!("`{text}` is not A..B")))?;
-        let num = |t: &str| t.trim().replace('_', "").parse::<f64>().ok().filter(|x| x.is_finite());
-        let (a, b) = (num(a).ok_or_else(|| bad(format!("`{a}` is not a number")))?, num(b).ok_or_else(|| bad(format!("`{b}` is not a number")))?);
+        let (a, b) = text
+            .split_once("..")
+            .ok_or_else(|| bad(format!("`{text}` is not A..B")))?;
+        let num = |t: &str| {
+            t.trim()
+                .replace('_', "")
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+        };
+        let (a, b) = (
+            num(a).ok_or_else(|| bad(format!("`{a}` is not a number")))?,
+            num(b).ok_or_else(|| bad(format!("`{b}` is not a number")))?,
+        );
         if a >= b {
             return Err(bad(format!("the range {a}..{b} is empty")));
         }
@@ -290,11 +403,13 @@ fn parse_range(text: Option<&str>, axis: &sweep::Axis, tree: &crate::doc::Node) 
     if axis.scaled {
         return Ok((0.25, 4.0));
     }
-    let current = crate::paths::ParamPath::parse(&axis.path, tree, &crate::error::Origin::Default)?.get(tree).and_then(|n| match n.value {
-        crate::doc::Value::Int(i) => Some(i as f64),
-        crate::doc::Value::Float(x) => Some(x),
-        _ => None,
-    });
+    let current = crate::paths::ParamPath::parse(&axis.path, tree, &crate::error::Origin::Default)?
+        .get(tree)
+        .and_then(|n| match n.value {
+            crate::doc::Value::Int(i) => Some(i as f64),
+            crate::doc::Value::Float(x) => Some(x),
+            _ => None,
+        });
     match current {
         Some(x) if x > 0.0 && x <= 1.0 && x.fract() != 0.0 => Ok((0.0, 1.0)),
         Some(x) if x > 0.0 => Ok((0.0, 4.0 * x)),
@@ -310,15 +425,26 @@ fn json_text<T: serde::Serialize>(value: &T) -> String {
 
 /// The output folder: `--out`, or output/<scenario-name>/; an existing file is an error.
 fn output_dir(out: &OutputOptions, name: &str) -> Result<PathBuf, Error> {
-    let dir = out.out.clone().unwrap_or_else(|| Path::new("output").join(safe_file_name(name)));
+    let dir = out
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(safe_file_name(name)));
     if dir.is_file() {
-        return Err(InputError::new(format!("--out {} is an existing file", dir.display())).hint("--out names a folder").into());
+        return Err(
+            InputError::new(format!("--out {} is an existing file", dir.display()))
+                .hint("--out names a folder")
+                .into(),
+        );
     }
     Ok(dir)
 }
 
 fn validate_text(path: &Path, loaded: &Loaded) -> String {
-    let mut out = format!("{} is valid: {} setup(s)\n", path.display(), loaded.setups.len());
+    let mut out = format!(
+        "{} is valid: {} setup(s)\n",
+        path.display(),
+        loaded.setups.len()
+    );
     for setup in &loaded.setups {
         out.push_str(&format!("\n[{}]\n", setup.name));
         for (k, v) in setup.scenario.resolved_parameters() {
@@ -329,12 +455,20 @@ fn validate_text(path: &Path, loaded: &Loaded) -> String {
 }
 
 /// Runs `f` on a thread pool of the asked size (the global pool when none is asked).
-pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, Error> {
     match threads {
         None => Ok(f()),
-        Some(0) => Err(InputError::new("--threads must be at least 1").hint("leave --threads out to use every core").into()),
+        Some(0) => Err(InputError::new("--threads must be at least 1")
+            .hint("leave --threads out to use every core")
+            .into()),
         Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().map_err(|e| Error::Run(format!("cannot start {n} threads: {e}")))?;
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Run(format!("cannot start {n} threads: {e}")))?;
             Ok(pool.install(f))
         }
     }
@@ -346,7 +480,10 @@ pub fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
-    bar.set_style(ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} runs ({eta})").expect("valid template"));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} runs ({eta})")
+            .expect("valid template"),
+    );
     bar.set_message(what.to_string());
     bar
 }
@@ -356,45 +493,94 @@ fn runs_and_seed(setups: &[Setup], sim: &SimOptions) -> Result<(u64, u64), Error
     let first = &setups[0].scenario;
     let runs = sim.runs.unwrap_or(first.runs);
     if runs == 0 || runs > scenario::MAX_RUNS {
-        return Err(InputError::new(format!("--runs {runs} is out of range")).hint(format!("use 1 to {} runs; memory grows with runs", scenario::MAX_RUNS)).into());
+        return Err(InputError::new(format!("--runs {runs} is out of range"))
+            .hint(format!(
+                "use 1 to {} runs; memory grows with runs",
+                scenario::MAX_RUNS
+            ))
+            .into());
     }
     Ok((runs, sim.seed.unwrap_or(first.seed)))
 }
 
-fn simulate_and_write(title: &str, setups: Vec<Setup>, sim: &SimOptions, out: &OutputOptions) -> Result<String, Error> {
+fn simulate_and_write(
+    title: &str,
+    setups: Vec<Setup>,
+    sim: &SimOptions,
+    out: &OutputOptions,
+) -> Result<String, Error> {
     let (runs, seed) = runs_and_seed(&setups, sim)?;
     let dir = output_dir(out, title)?;
     let (all, precision) = match sim.precision {
         None => {
             let bar = progress_bar(runs * setups.len() as u64, sim.quiet, "simulating");
-            let all: Vec<SetupRuns> = with_threads(sim.threads, || engine::run_all(&setups, seed, runs, &|n| bar.inc(n)))?;
+            let all: Vec<SetupRuns> = with_threads(sim.threads, || {
+                engine::run_all(&setups, seed, runs, &|n| bar.inc(n))
+            })?;
             bar.finish_and_clear();
             (all, None)
         }
         Some(rel) => {
             if !(rel > 0.0 && rel < 1.0) {
-                return Err(InputError::new(format!("--precision {rel} is out of range")).key("--precision").hint("a fraction of the mean, e.g. 0.01 for ±1%").into());
+                return Err(
+                    InputError::new(format!("--precision {rel} is out of range"))
+                        .key("--precision")
+                        .hint("a fraction of the mean, e.g. 0.01 for ±1%")
+                        .into(),
+                );
             }
             if sim.max_runs == 0 || sim.max_runs > scenario::MAX_RUNS {
-                return Err(InputError::new(format!("--max-runs {} is out of range", sim.max_runs)).key("--max-runs").hint(format!("use 1 to {} runs", scenario::MAX_RUNS)).into());
+                return Err(InputError::new(format!(
+                    "--max-runs {} is out of range",
+                    sim.max_runs
+                ))
+                .key("--max-runs")
+                .hint(format!("use 1 to {} runs", scenario::MAX_RUNS))
+                .into());
             }
             let bar = progress_bar(sim.max_runs * setups.len() as u64, sim.quiet, "simulating");
-            let (all, reached) = with_threads(sim.threads, || engine::run_until_precise(&setups, seed, rel, sim.max_runs, &|n| bar.inc(n)))?;
+            let (all, reached) = with_threads(sim.threads, || {
+                engine::run_until_precise(&setups, seed, rel, sim.max_runs, &|n| bar.inc(n))
+            })?;
             bar.finish_and_clear();
-            (all, Some(summary::PrecisionReached { requested: rel, reached, max_runs: sim.max_runs }))
+            (
+                all,
+                Some(summary::PrecisionReached {
+                    requested: rel,
+                    reached,
+                    max_runs: sim.max_runs,
+                }),
+            )
         }
     };
     stop_if_interrupted()?;
     let mut results = summary::results(&all, seed, precision);
     results.scenario = title.to_string();
-    let files = result_files(&results, &all, seed, out.samples);
+    let charts = if out.no_charts {
+        Vec::new()
+    } else {
+        charts::render_all(&results, &all, &setups[0].scenario.chart, out.chart_size)?
+    };
+    let mut files = result_files(&results, &all, seed, out.samples);
+    let names: Vec<String> = charts.iter().map(|(name, _)| name.clone()).collect();
+    for (name, png) in charts {
+        files.add(name, png);
+    }
+    files.add(
+        "report.md",
+        report_md::report_md(&results, &names).into_bytes(),
+    );
     let written = files.commit(&dir)?;
     let mut text = match out.format {
         Format::Text => report::text(&results),
         Format::Json => String::from_utf8(output::summary_json(&results)).expect("JSON is UTF-8"),
     };
     if out.format == Format::Text {
-        text.push_str(&format!("\nwrote {} files to {}\n", written.len(), dir.display()));
+        text.push_str(&format!(
+            "\nwrote {} files to {}\n",
+            written.len(),
+            dir.display()
+        ));
     }
     Ok(text)
 }
@@ -412,7 +598,10 @@ pub fn result_files(results: &Results, all: &[SetupRuns], seed: u64, samples: bo
     let mut files = OutputSet::default();
     files.add("summary.csv", output::summary_csv(results));
     files.add("monthly.csv", output::breakdown_csv(results, "month", true));
-    files.add("by_source.csv", output::breakdown_csv(results, "source", false));
+    files.add(
+        "by_source.csv",
+        output::breakdown_csv(results, "source", false),
+    );
     if !results.uplift.is_empty() {
         files.add("uplift.csv", output::uplift_csv(results));
     }
@@ -428,7 +617,13 @@ pub fn result_files(results: &Results, all: &[SetupRuns], seed: u64, samples: bo
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim();
     let mut safe: String = trimmed.chars().take(80).collect();
@@ -450,12 +645,25 @@ mod tests {
 
     #[test]
     fn safe_names_stay_inside_the_output_folder() {
-        for name in ["../../etc/x", "C:\\temp", "..", "a\u{7}b", " . ", "MA＋インサイドセールス"] {
+        for name in [
+            "../../etc/x",
+            "C:\\temp",
+            "..",
+            "a\u{7}b",
+            " . ",
+            "MA＋インサイドセールス",
+        ] {
             let safe = safe_file_name(name);
-            assert!(!safe.contains('/') && !safe.contains('\\') && !safe.starts_with('.'), "{name} -> {safe}");
+            assert!(
+                !safe.contains('/') && !safe.contains('\\') && !safe.starts_with('.'),
+                "{name} -> {safe}"
+            );
             assert!(!safe.chars().any(char::is_control));
             assert!(!safe.is_empty());
         }
-        assert_eq!(safe_file_name("MA＋インサイドセールス"), "MA＋インサイドセールス");
+        assert_eq!(
+            safe_file_name("MA＋インサイドセールス"),
+            "MA＋インサイドセールス"
+        );
     }
 }

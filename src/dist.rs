@@ -61,14 +61,35 @@ impl Domain {
 pub enum Shape {
     /// A plain number.
     Fixed(f64),
-    Normal { mean: f64, sd: f64 },
-    LogNormal { mu: f64, sigma: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
     /// A normal on the logit scale, for probabilities.
-    LogitNormal { mu: f64, sigma: f64 },
-    Uniform { low: f64, high: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
+    LogitNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Uniform {
+        low: f64,
+        high: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// A beta on [low, high] (a PERT, or a plain beta on [0, 1]).
-    Beta { alpha: f64, beta: f64, low: f64, high: f64 },
+    Beta {
+        alpha: f64,
+        beta: f64,
+        low: f64,
+        high: f64,
+    },
 }
 
 /// A fitted distribution truncated to its parameter's domain.
@@ -90,7 +111,10 @@ impl Dist {
             return Err(format!("{x} is not a finite number"));
         }
         if !domain.contains(x) {
-            return Err(format!("{x} is outside the domain: expected {}", domain.describe()));
+            return Err(format!(
+                "{x} is outside the domain: expected {}",
+                domain.describe()
+            ));
         }
         Ok(Dist {
             shape: Shape::Fixed(x),
@@ -101,7 +125,11 @@ impl Dist {
 
     /// Fits one of the distribution forms; `form` is the key (`range`, `pert`, ...).
     pub fn fit(form: &str, args: &[f64], named: &[(&str, f64)], domain: Domain) -> FitResult<Dist> {
-        if args.iter().chain(named.iter().map(|(_, v)| v)).any(|x| !x.is_finite()) {
+        if args
+            .iter()
+            .chain(named.iter().map(|(_, v)| v))
+            .any(|x| !x.is_finite())
+        {
             return Err("every number of a distribution must be finite".into());
         }
         let get = |k: &str| named.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
@@ -123,7 +151,9 @@ impl Dist {
             "triangular" | "pert" => {
                 let [min, mode, max] = three(args, form)?;
                 if !(min <= mode && mode <= max && min < max) {
-                    return Err(format!("{form} = [min, mode, max] needs min <= mode <= max and min < max"));
+                    return Err(format!(
+                        "{form} = [min, mode, max] needs min <= mode <= max and min < max"
+                    ));
                 }
                 if form == "triangular" {
                     Shape::Triangular { min, mode, max }
@@ -146,7 +176,9 @@ impl Dist {
             "lognormal" => {
                 let (median, p90) = (need(get("median"), "median")?, need(get("p90"), "p90")?);
                 if median <= 0.0 || p90 <= median {
-                    return Err(format!("lognormal needs 0 < median < p90, found median {median}, p90 {p90}"));
+                    return Err(format!(
+                        "lognormal needs 0 < median < p90, found median {median}, p90 {p90}"
+                    ));
                 }
                 Shape::LogNormal {
                     mu: median.ln(),
@@ -156,7 +188,9 @@ impl Dist {
             "beta" => {
                 let (m, s) = (need(get("mean"), "mean")?, need(get("sd"), "sd")?);
                 if !(m > 0.0 && m < 1.0) || s <= 0.0 {
-                    return Err(format!("beta needs 0 < mean < 1 and sd > 0, found mean {m}, sd {s}"));
+                    return Err(format!(
+                        "beta needs 0 < mean < 1 and sd > 0, found mean {m}, sd {s}"
+                    ));
                 }
                 let k = m * (1.0 - m) / (s * s) - 1.0;
                 if k <= 0.0 {
@@ -165,11 +199,20 @@ impl Dist {
                         (m * (1.0 - m)).sqrt()
                     ));
                 }
-                Shape::Beta { alpha: m * k, beta: (1.0 - m) * k, low: 0.0, high: 1.0 }
+                Shape::Beta {
+                    alpha: m * k,
+                    beta: (1.0 - m) * k,
+                    low: 0.0,
+                    high: 1.0,
+                }
             }
             other => return Err(format!("unknown distribution `{other}`")),
         };
-        let dist = Dist { shape, domain, written: String::new() };
+        let dist = Dist {
+            shape,
+            domain,
+            written: String::new(),
+        };
         dist.check_support()?;
         Ok(dist)
     }
@@ -187,7 +230,7 @@ impl Dist {
             ));
         }
         let mass = self.raw_cdf(hi) - self.raw_cdf(lo);
-        if !(mass > 1e-6) {
+        if mass.is_nan() || mass <= 1e-6 {
             return Err(format!(
                 "it puts almost no probability inside the domain ({})",
                 self.domain.describe()
@@ -205,18 +248,44 @@ impl Dist {
     pub fn scaled(&self, factor: f64) -> Dist {
         let shape = match self.shape.clone() {
             Shape::Fixed(x) => Shape::Fixed(x * factor),
-            Shape::Normal { mean, sd } => Shape::Normal { mean: mean * factor, sd: sd * factor.abs() },
-            Shape::LogNormal { mu, sigma } => Shape::LogNormal { mu: mu + factor.ln(), sigma },
-            Shape::LogitNormal { mu, sigma } => Shape::LogitNormal { mu: mu + factor.ln(), sigma },
-            Shape::Uniform { low, high } => Shape::Uniform { low: low * factor, high: high * factor },
+            Shape::Normal { mean, sd } => Shape::Normal {
+                mean: mean * factor,
+                sd: sd * factor.abs(),
+            },
+            Shape::LogNormal { mu, sigma } => Shape::LogNormal {
+                mu: mu + factor.ln(),
+                sigma,
+            },
+            Shape::LogitNormal { mu, sigma } => Shape::LogitNormal {
+                mu: mu + factor.ln(),
+                sigma,
+            },
+            Shape::Uniform { low, high } => Shape::Uniform {
+                low: low * factor,
+                high: high * factor,
+            },
             Shape::Triangular { min, mode, max } => Shape::Triangular {
                 min: min * factor,
                 mode: mode * factor,
                 max: max * factor,
             },
-            Shape::Beta { alpha, beta, low, high } => Shape::Beta { alpha, beta, low: low * factor, high: high * factor },
+            Shape::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => Shape::Beta {
+                alpha,
+                beta,
+                low: low * factor,
+                high: high * factor,
+            },
         };
-        Dist { shape, domain: self.domain, written: format!("{} × {}", self.written, format_number(factor)) }
+        Dist {
+            shape,
+            domain: self.domain,
+            written: format!("{} × {}", self.written, format_number(factor)),
+        }
     }
 
     /// One draw, redrawn until it falls in the domain (truncation, not clipping).
@@ -246,7 +315,12 @@ impl Dist {
                     max - ((1.0 - u) * (max - min) * (max - mode)).sqrt()
                 }
             }
-            Shape::Beta { alpha, beta, low, high } => {
+            Shape::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => {
                 let b = BetaDistr::new(alpha, beta).expect("alpha and beta were checked positive");
                 low + (high - low) * b.sample(rng)
             }
@@ -292,7 +366,12 @@ impl Dist {
                     1.0 - (max - x).powi(2) / ((max - min) * (max - mode))
                 }
             }
-            Shape::Beta { alpha, beta, low, high } => {
+            Shape::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => {
                 let t = ((x - low) / (high - low)).clamp(0.0, 1.0);
                 regularized_beta(t, alpha, beta)
             }
@@ -316,7 +395,12 @@ impl Dist {
         match self.shape {
             Shape::Fixed(x) => x,
             Shape::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
-            Shape::Beta { alpha, beta, low, high } => low + (high - low) * alpha / (alpha + beta),
+            Shape::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => low + (high - low) * alpha / (alpha + beta),
             Shape::Uniform { low, high } => (low.max(lo) + high.min(hi)) / 2.0,
             Shape::Normal { mean, sd } => {
                 // Mean of a normal truncated to [lo, hi].
@@ -342,7 +426,11 @@ impl Dist {
         }
         let (lo, hi) = self.domain.bounds();
         let mut a = lo;
-        let mut b = if hi.is_finite() { hi } else { lo.max(0.0) + 1.0 };
+        let mut b = if hi.is_finite() {
+            hi
+        } else {
+            lo.max(0.0) + 1.0
+        };
         while self.cdf(b) < p && b < 1e300 {
             b = b * 2.0 + 1.0;
         }
@@ -390,7 +478,8 @@ fn two(args: &[f64], form: &str) -> FitResult<[f64; 2]> {
 }
 
 fn three(args: &[f64], form: &str) -> FitResult<[f64; 3]> {
-    <[f64; 3]>::try_from(args).map_err(|_| format!("expected {form} = [min, mode, max] with three numbers"))
+    <[f64; 3]>::try_from(args)
+        .map_err(|_| format!("expected {form} = [min, mode, max] with three numbers"))
 }
 
 fn need(v: Option<f64>, key: &str) -> FitResult<f64> {
@@ -400,15 +489,26 @@ fn need(v: Option<f64>, key: &str) -> FitResult<f64> {
 fn fit_range(a: f64, b: f64, domain: Domain) -> FitResult<Shape> {
     if domain == Domain::Probability {
         if !(a > 0.0 && b < 1.0) {
-            return Err(format!("a probability range must lie inside (0, 1), found [{a}, {b}]"));
+            return Err(format!(
+                "a probability range must lie inside (0, 1), found [{a}, {b}]"
+            ));
         }
         let (la, lb) = (logit(a), logit(b));
-        return Ok(Shape::LogitNormal { mu: (la + lb) / 2.0, sigma: (lb - la) / (2.0 * Z95) });
+        return Ok(Shape::LogitNormal {
+            mu: (la + lb) / 2.0,
+            sigma: (lb - la) / (2.0 * Z95),
+        });
     }
     if a > 0.0 {
-        Ok(Shape::LogNormal { mu: (a.ln() + b.ln()) / 2.0, sigma: (b.ln() - a.ln()) / (2.0 * Z95) })
+        Ok(Shape::LogNormal {
+            mu: (a.ln() + b.ln()) / 2.0,
+            sigma: (b.ln() - a.ln()) / (2.0 * Z95),
+        })
     } else {
-        Ok(Shape::Normal { mean: (a + b) / 2.0, sd: (b - a) / (2.0 * Z95) })
+        Ok(Shape::Normal {
+            mean: (a + b) / 2.0,
+            sd: (b - a) / (2.0 * Z95),
+        })
     }
 }
 
@@ -447,7 +547,8 @@ pub fn regularized_beta(x: f64, a: f64, b: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    let ln_front = libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b) + a * x.ln() + b * (1.0 - x).ln();
+    let ln_front =
+        libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b) + a * x.ln() + b * (1.0 - x).ln();
     if x < (a + 1.0) / (a + b + 2.0) {
         ln_front.exp() * beta_fraction(x, a, b) / a
     } else {
@@ -511,7 +612,11 @@ mod tests {
 
     #[test]
     fn range_is_a_90_percent_interval() {
-        for (args, d) in [([300.0, 500.0], Domain::NonNegative), ([0.1, 0.3], Domain::Probability), ([-0.02, 0.05], Domain::Growth)] {
+        for (args, d) in [
+            ([300.0, 500.0], Domain::NonNegative),
+            ([0.1, 0.3], Domain::Probability),
+            ([-0.02, 0.05], Domain::Growth),
+        ] {
             let dist = fit("range", &args, &[], d);
             assert!((dist.cdf(args[0]) - 0.05).abs() < 1e-6, "{args:?}");
             assert!((dist.cdf(args[1]) - 0.95).abs() < 1e-6, "{args:?}");
@@ -520,19 +625,39 @@ mod tests {
 
     #[test]
     fn lognormal_median_and_p90() {
-        let d = fit("lognormal", &[], &[("median", 45.0), ("p90", 120.0)], Domain::NonNegative);
+        let d = fit(
+            "lognormal",
+            &[],
+            &[("median", 45.0), ("p90", 120.0)],
+            Domain::NonNegative,
+        );
         assert!((d.cdf(45.0) - 0.5).abs() < 1e-9);
         assert!((d.cdf(120.0) - 0.9).abs() < 1e-7);
     }
 
     #[test]
     fn beta_fit_matches_mean_and_sd_and_rejects_impossible_sd() {
-        let d = fit("beta", &[], &[("mean", 0.3), ("sd", 0.1)], Domain::Probability);
-        let Shape::Beta { alpha, beta, .. } = d.shape else { panic!() };
+        let d = fit(
+            "beta",
+            &[],
+            &[("mean", 0.3), ("sd", 0.1)],
+            Domain::Probability,
+        );
+        let Shape::Beta { alpha, beta, .. } = d.shape else {
+            panic!()
+        };
         let var = alpha * beta / ((alpha + beta).powi(2) * (alpha + beta + 1.0));
         assert!((alpha / (alpha + beta) - 0.3).abs() < 1e-12);
         assert!((var.sqrt() - 0.1).abs() < 1e-12);
-        assert!(Dist::fit("beta", &[], &[("mean", 0.3), ("sd", 0.5)], Domain::Probability).is_err());
+        assert!(
+            Dist::fit(
+                "beta",
+                &[],
+                &[("mean", 0.3), ("sd", 0.5)],
+                Domain::Probability
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -546,7 +671,12 @@ mod tests {
 
     #[test]
     fn truncated_draws_stay_in_domain_and_match_cdf() {
-        let d = fit("normal", &[], &[("mean", 5.0), ("sd", 10.0)], Domain::NonNegative);
+        let d = fit(
+            "normal",
+            &[],
+            &[("mean", 5.0), ("sd", 10.0)],
+            Domain::NonNegative,
+        );
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
         let n = 200_000;
         let draws: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();

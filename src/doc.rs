@@ -209,11 +209,20 @@ fn convert_table(
 ) -> InputResult<Node> {
     let mut entries = Vec::with_capacity(table.len());
     for (key, value) in table.iter() {
-        let key_path = if path.is_empty() { key.get_ref().to_string() } else { format!("{path}.{}", key.get_ref()) };
+        let key_path = if path.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{path}.{}", key.get_ref())
+        };
         entries.push(Entry {
             key: key.get_ref().to_string(),
             key_origin: origin_at(key.span().start),
-            node: convert_value(value.get_ref(), origin_at(value.span().start), origin_at, &key_path)?,
+            node: convert_value(
+                value.get_ref(),
+                origin_at(value.span().start),
+                origin_at,
+                &key_path,
+            )?,
         });
     }
     Ok(Node {
@@ -241,7 +250,9 @@ fn convert_value(
         }
         DeValue::Float(x) => {
             let parsed: f64 = x.as_str().parse().map_err(|_| {
-                InputError::new(format!("`{}` is not a number", x.as_str())).at(&origin).key(path)
+                InputError::new(format!("`{}` is not a number", x.as_str()))
+                    .at(&origin)
+                    .key(path)
             })?;
             Value::Float(parsed)
         }
@@ -315,20 +326,21 @@ fn load_with_chain(path: &Path, chain: &mut Vec<PathBuf>) -> InputResult<Node> {
         .key("extends")
         .hint("`extends` is a path relative to the file that contains it"));
     }
-    let parent_canonical = parent_path.canonicalize().unwrap_or_else(|_| parent_path.clone());
+    let parent_canonical = parent_path
+        .canonicalize()
+        .unwrap_or_else(|_| parent_path.clone());
     if parent_canonical == canonical || chain.contains(&parent_canonical) {
         let cycle: Vec<String> = chain
             .iter()
             .chain([&canonical, &parent_canonical])
             .map(|p| p.display().to_string())
             .collect();
-        return Err(InputError::new(format!(
-            "`extends` forms a cycle: {}",
-            cycle.join(" -> ")
-        ))
-        .at(&extends.origin)
-        .key("extends")
-        .hint("a scenario may extend another, which must not extend it back"));
+        return Err(
+            InputError::new(format!("`extends` forms a cycle: {}", cycle.join(" -> ")))
+                .at(&extends.origin)
+                .key("extends")
+                .hint("a scenario may extend another, which must not extend it back"),
+        );
     }
     chain.push(canonical);
     let base = load_with_chain(&parent_path, chain)?;

@@ -26,8 +26,16 @@ pub fn simulate_run(setup: &Setup, model: &Model, seed: u64, run: u64) -> RunMet
     let s = &setup.scenario;
     let params = RunParams::resolve(s, Draw::Run { seed, run });
     let stream = |label: &str| random::stream(seed, run, label);
-    let mut arrivals: Vec<_> = s.sources.iter().map(|src| stream(&format!("arrivals/{}", src.name))).collect();
-    let mut classes: Vec<_> = s.sources.iter().map(|src| stream(&format!("classes/{}", src.name))).collect();
+    let mut arrivals: Vec<_> = s
+        .sources
+        .iter()
+        .map(|src| stream(&format!("arrivals/{}", src.name)))
+        .collect();
+    let mut classes: Vec<_> = s
+        .sources
+        .iter()
+        .map(|src| stream(&format!("classes/{}", src.name)))
+        .collect();
     let (mut follow_up, mut sales) = (stream("follow_up"), stream("sales"));
     let mut streams = Streams {
         arrivals: arrivals.iter_mut().map(random::Random).collect(),
@@ -55,7 +63,13 @@ pub fn expected_run(setup: &Setup) -> RunMetrics {
 }
 
 /// Simulates runs `from..to` of every setup; `progress` is told how many runs finished.
-pub fn simulate(setups: &[Setup], seed: u64, from: u64, to: u64, progress: &(dyn Fn(u64) + Sync)) -> Vec<Vec<RunMetrics>> {
+pub fn simulate(
+    setups: &[Setup],
+    seed: u64,
+    from: u64,
+    to: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Vec<RunMetrics>> {
     setups
         .iter()
         .map(|setup| {
@@ -79,11 +93,20 @@ pub fn simulate(setups: &[Setup], seed: u64, from: u64, to: u64, progress: &(dyn
 }
 
 /// Simulates `runs` runs of every setup from run 0.
-pub fn run_all(setups: &[Setup], seed: u64, runs: u64, progress: &(dyn Fn(u64) + Sync)) -> Vec<SetupRuns> {
+pub fn run_all(
+    setups: &[Setup],
+    seed: u64,
+    runs: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<SetupRuns> {
     simulate(setups, seed, 0, runs, progress)
         .into_iter()
         .zip(setups)
-        .map(|(runs, setup)| SetupRuns { model: Model::new(&setup.scenario), setup: setup.clone(), runs })
+        .map(|(runs, setup)| SetupRuns {
+            model: Model::new(&setup.scenario),
+            setup: setup.clone(),
+            runs,
+        })
         .collect()
 }
 
@@ -96,26 +119,45 @@ pub const PRECISION_BATCH: u64 = 1000;
 pub fn relative_precision(all: &[SetupRuns]) -> f64 {
     all.iter()
         .flat_map(|r| {
-            crate::metric::Metric::ALL.iter().filter(|m| m.is_count()).map(move |&m| {
-                let s = crate::stats::Summary::of(r.runs.iter().map(|x| x.get(m)));
-                match (s.mean, s.half_width_95()) {
-                    (Some(mean), Some(hw)) if mean.abs() > 0.0 => hw / mean.abs(),
-                    (Some(_), _) => 0.0,
-                    _ => f64::INFINITY,
-                }
-            })
+            crate::metric::Metric::ALL
+                .iter()
+                .filter(|m| m.is_count())
+                .map(move |&m| {
+                    let s = crate::stats::Summary::of(r.runs.iter().map(|x| x.get(m)));
+                    match (s.mean, s.half_width_95()) {
+                        (Some(mean), Some(hw)) if mean.abs() > 0.0 => hw / mean.abs(),
+                        (Some(_), _) => 0.0,
+                        _ => f64::INFINITY,
+                    }
+                })
         })
         .fold(0.0, f64::max)
 }
 
 /// Adds runs in batches of [`PRECISION_BATCH`] until every count's mean is known
 /// within `relative` (95% half-width / mean) or `max_runs` are made.
-pub fn run_until_precise(setups: &[Setup], seed: u64, relative: f64, max_runs: u64, progress: &(dyn Fn(u64) + Sync)) -> (Vec<SetupRuns>, f64) {
-    let mut all: Vec<SetupRuns> = setups.iter().map(|s| SetupRuns { model: Model::new(&s.scenario), setup: s.clone(), runs: Vec::new() }).collect();
+pub fn run_until_precise(
+    setups: &[Setup],
+    seed: u64,
+    relative: f64,
+    max_runs: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Vec<SetupRuns>, f64) {
+    let mut all: Vec<SetupRuns> = setups
+        .iter()
+        .map(|s| SetupRuns {
+            model: Model::new(&s.scenario),
+            setup: s.clone(),
+            runs: Vec::new(),
+        })
+        .collect();
     let mut made = 0;
     loop {
         let to = (made + PRECISION_BATCH).min(max_runs);
-        for (r, more) in all.iter_mut().zip(simulate(setups, seed, made, to, progress)) {
+        for (r, more) in all
+            .iter_mut()
+            .zip(simulate(setups, seed, made, to, progress))
+        {
             r.runs.extend(more);
         }
         made = to;

@@ -23,19 +23,53 @@ pub fn text(title: &str, setups: &[Setup]) -> String {
     }
     let mut table = Table::new(header);
     table.section("Funnel");
-    let stages = [Metric::Leads, Metric::Mqls, Metric::Sqls, Metric::Opportunities, Metric::Won, Metric::LostToSla, Metric::OpenPipeline];
+    let stages = [
+        Metric::Leads,
+        Metric::Mqls,
+        Metric::Sqls,
+        Metric::Opportunities,
+        Metric::Won,
+        Metric::LostToSla,
+        Metric::OpenPipeline,
+    ];
     for m in stages {
         let mut row = vec![format!("  {}", m.label())];
         for e in &expected {
             let x = e.get(m);
-            let per_won = if m == Metric::LostToSla || m == Metric::OpenPipeline { f64::NAN } else { x / e.get(Metric::Won) };
-            row.extend([format::thousands(x / months, 1), if per_won.is_finite() { format::thousands(per_won, 1) } else { String::new() }]);
+            let per_won = if m == Metric::LostToSla || m == Metric::OpenPipeline {
+                f64::NAN
+            } else {
+                x / e.get(Metric::Won)
+            };
+            row.extend([
+                format::thousands(x / months, 1),
+                if per_won.is_finite() {
+                    format::thousands(per_won, 1)
+                } else {
+                    String::new()
+                },
+            ]);
         }
         table.row(row);
     }
     table.section("Conversion");
-    let rates = [Metric::MqlRate, Metric::MqlToSql, Metric::SqlToOpportunity, Metric::WinRate, Metric::LeadToOpportunity, Metric::ResponseDaysMedian];
-    let money = [Metric::NewMrr, Metric::Revenue, Metric::Cost, Metric::Cac, Metric::Ltv, Metric::LtvToCac, Metric::PaybackMonths];
+    let rates = [
+        Metric::MqlRate,
+        Metric::MqlToSql,
+        Metric::SqlToOpportunity,
+        Metric::WinRate,
+        Metric::LeadToOpportunity,
+        Metric::ResponseDaysMedian,
+    ];
+    let money = [
+        Metric::NewMrr,
+        Metric::Revenue,
+        Metric::Cost,
+        Metric::Cac,
+        Metric::Ltv,
+        Metric::LtvToCac,
+        Metric::PaybackMonths,
+    ];
     for (section, metrics) in [(None, &rates[..]), (Some("Money"), &money[..])] {
         if let Some(title) = section {
             table.section(title);

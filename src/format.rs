@@ -10,7 +10,9 @@ pub fn thousands(x: f64, decimals: usize) -> String {
         return String::new();
     }
     let text = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -18,7 +20,11 @@ pub fn thousands(x: f64, decimals: usize) -> String {
         }
         grouped.push(c);
     }
-    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    let sign = if x < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
     match frac {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),
@@ -39,7 +45,13 @@ pub fn compact(x: f64) -> String {
     } else {
         return thousands(x, 0);
     };
-    let decimals = if scaled.abs() >= 100.0 { 0 } else if scaled.abs() >= 10.0 { 1 } else { 2 };
+    let decimals = if scaled.abs() >= 100.0 {
+        0
+    } else if scaled.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
     format!("{}{suffix}", thousands(scaled, decimals))
 }
 
@@ -63,7 +75,12 @@ pub fn value(metric: Metric, x: f64) -> String {
 pub fn cell(metric: Metric, s: &Summary) -> String {
     match (s.p50, s.p10, s.p90) {
         (Some(p50), Some(p10), Some(p90)) => {
-            format!("{} ({}–{})", value(metric, p50), value(metric, p10), value(metric, p90))
+            format!(
+                "{} ({}–{})",
+                value(metric, p50),
+                value(metric, p10),
+                value(metric, p90)
+            )
         }
         _ => "n/a".into(),
     }
@@ -86,7 +103,16 @@ pub fn uplift_cell(metric: Metric, difference: &Summary, ratio: &Summary) -> Str
             Unit::Count | Unit::Money => value(metric, x.abs()),
             _ => format!("{:.1}", x.abs()),
         };
-        let sign = if text.chars().all(|c| !c.is_ascii_digit() || c == '0' || c == '.') { "" } else if x < 0.0 { "−" } else { "+" };
+        let sign = if text
+            .chars()
+            .all(|c| !c.is_ascii_digit() || c == '0' || c == '.')
+        {
+            ""
+        } else if x < 0.0 {
+            "−"
+        } else {
+            "+"
+        };
         format!("{sign}{text}")
     };
     format!("{} ({}…{})", signed(p50), signed(p10), signed(p90))

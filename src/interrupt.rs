@@ -15,11 +15,16 @@ static FLAGS: OnceLock<Flags> = OnceLock::new();
 /// Starts listening for SIGINT and SIGTERM (once; later calls do nothing).
 pub fn install() {
     FLAGS.get_or_init(|| {
-        let flags = Flags { interrupt: Arc::new(AtomicBool::new(false)), terminate: Arc::new(AtomicBool::new(false)) };
+        let flags = Flags {
+            interrupt: Arc::new(AtomicBool::new(false)),
+            terminate: Arc::new(AtomicBool::new(false)),
+        };
         // If a handler cannot be installed, signals keep their default action: the
         // process ends, and the temporary-then-rename writes still leave no partial file.
-        let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flags.interrupt));
-        let _ = signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&flags.terminate));
+        let _ =
+            signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flags.interrupt));
+        let _ =
+            signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&flags.terminate));
         flags
     });
 }

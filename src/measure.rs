@@ -25,7 +25,14 @@ fn ratio(num: f64, den: f64) -> f64 {
 
 /// The funnel counts and rates shared by the overall and the by-source metrics.
 fn funnel(t: &SourceTally, value: &mut impl FnMut(Metric, f64)) {
-    let [leads, mqls, sqls, opps, won, lost] = [t.leads, t.mqls, t.sqls, t.opportunities, t.won, t.closed_lost];
+    let [leads, mqls, sqls, opps, won, lost] = [
+        t.leads,
+        t.mqls,
+        t.sqls,
+        t.opportunities,
+        t.won,
+        t.closed_lost,
+    ];
     value(Metric::Leads, leads);
     value(Metric::Mqls, mqls);
     value(Metric::Sqls, sqls);
@@ -38,7 +45,10 @@ fn funnel(t: &SourceTally, value: &mut impl FnMut(Metric, f64)) {
     value(Metric::SqlToOpportunity, ratio(opps, sqls));
     value(Metric::WinRate, ratio(won, won + lost));
     value(Metric::LeadToOpportunity, ratio(opps, leads));
-    value(Metric::ResponseDaysMedian, histogram_median(&t.response_days).unwrap_or(f64::NAN));
+    value(
+        Metric::ResponseDaysMedian,
+        histogram_median(&t.response_days).unwrap_or(f64::NAN),
+    );
     value(Metric::NewMrr, t.new_mrr);
     value(Metric::Revenue, t.revenue);
 }
@@ -68,14 +78,22 @@ impl RunMetrics {
         let mut overall = [f64::NAN; METRIC_COUNT];
         funnel(&total, &mut |m, v| overall[m.index()] = v);
         let won = total.won;
-        let lifetime = if p.monthly_churn > 0.0 { (1.0 / p.monthly_churn).min(max_lifetime_months as f64) } else { max_lifetime_months as f64 };
+        let lifetime = if p.monthly_churn > 0.0 {
+            (1.0 / p.monthly_churn).min(max_lifetime_months as f64)
+        } else {
+            max_lifetime_months as f64
+        };
         let mrr_per_deal = ratio(total.new_mrr, won);
         let cac = ratio(c.cost, won);
         let ltv = mrr_per_deal * p.gross_margin * lifetime;
         overall[Metric::Cost.index()] = c.cost;
         overall[Metric::Cac.index()] = cac;
         overall[Metric::Ltv.index()] = ltv;
-        overall[Metric::LtvToCac.index()] = if c.cost == 0.0 { f64::NAN } else { ratio(ltv, cac) };
+        overall[Metric::LtvToCac.index()] = if c.cost == 0.0 {
+            f64::NAN
+        } else {
+            ratio(ltv, cac)
+        };
         overall[Metric::PaybackMonths.index()] = ratio(cac, mrr_per_deal * p.gross_margin);
 
         let mut by_source = Vec::with_capacity(c.sources.len() * SOURCE_METRICS.len());
@@ -104,7 +122,11 @@ impl RunMetrics {
                 });
             }
         }
-        RunMetrics { overall, by_source, by_month }
+        RunMetrics {
+            overall,
+            by_source,
+            by_month,
+        }
     }
 
     /// One overall metric.

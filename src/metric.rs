@@ -14,7 +14,12 @@ pub enum Owner {
 
 impl Owner {
     /// All owners in report order.
-    pub const ALL: [Owner; 4] = [Owner::Marketing, Owner::InsideSales, Owner::FieldSales, Owner::Shared];
+    pub const ALL: [Owner; 4] = [
+        Owner::Marketing,
+        Owner::InsideSales,
+        Owner::FieldSales,
+        Owner::Shared,
+    ];
 
     /// Heading in reports.
     pub fn label(self) -> &'static str {
@@ -164,7 +169,11 @@ impl fmt::Display for Metric {
 
 /// The names of every metric, for "valid metrics are ..." hints.
 pub fn metric_names() -> String {
-    Metric::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
+    Metric::ALL
+        .iter()
+        .map(|m| m.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A comparison in a goal or target: the metric must be `op` the value.
@@ -209,8 +218,16 @@ pub struct Goal {
 impl Goal {
     /// A `[targets]` entry: at least the value, or at most where less is better.
     pub fn target(metric: Metric, value: f64) -> Goal {
-        let comparison = if metric.lower_is_better() { Comparison::AtMost } else { Comparison::AtLeast };
-        Goal { metric, comparison, value }
+        let comparison = if metric.lower_is_better() {
+            Comparison::AtMost
+        } else {
+            Comparison::AtLeast
+        };
+        Goal {
+            metric,
+            comparison,
+            value,
+        }
     }
 
     /// Whether a run's value meets the goal.
@@ -220,30 +237,51 @@ impl Goal {
 
     /// Parses `won >= 30`.
     pub fn parse(text: &str) -> Result<Goal, String> {
-        let ops = [(">=", Comparison::AtLeast), ("<=", Comparison::AtMost), (">", Comparison::Above), ("<", Comparison::Below)];
+        let ops = [
+            (">=", Comparison::AtLeast),
+            ("<=", Comparison::AtMost),
+            (">", Comparison::Above),
+            ("<", Comparison::Below),
+        ];
         let (pos, sym, comparison) = ops
             .iter()
             .filter_map(|(s, c)| text.find(s).map(|p| (p, *s, *c)))
             .min_by_key(|(p, s, _)| (*p, std::cmp::Reverse(s.len())))
             .ok_or_else(|| format!("`{text}` has no comparison: write e.g. \"won >= 30\""))?;
         let name = text[..pos].trim();
-        let metric = Metric::from_name(name)
-            .ok_or_else(|| format!("unknown metric `{name}`; valid metrics are {}", metric_names()))?;
+        let metric = Metric::from_name(name).ok_or_else(|| {
+            format!(
+                "unknown metric `{name}`; valid metrics are {}",
+                metric_names()
+            )
+        })?;
         let value_text = text[pos + sym.len()..].trim();
         let value: f64 = value_text
             .replace('_', "")
             .parse()
             .map_err(|_| format!("`{value_text}` is not a number"))?;
         if !value.is_finite() {
-            return Err(format!("the goal value must be a finite number, found `{value_text}`"));
+            return Err(format!(
+                "the goal value must be a finite number, found `{value_text}`"
+            ));
         }
-        Ok(Goal { metric, comparison, value })
+        Ok(Goal {
+            metric,
+            comparison,
+            value,
+        })
     }
 }
 
 impl fmt::Display for Goal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.metric, self.comparison.symbol(), crate::dist::format_number(self.value))
+        write!(
+            f,
+            "{} {} {}",
+            self.metric,
+            self.comparison.symbol(),
+            crate::dist::format_number(self.value)
+        )
     }
 }
 
@@ -262,10 +300,17 @@ mod tests {
     #[test]
     fn goals_parse() {
         let g = Goal::parse("won >= 30").unwrap();
-        assert_eq!((g.metric, g.comparison, g.value), (Metric::Won, Comparison::AtLeast, 30.0));
+        assert_eq!(
+            (g.metric, g.comparison, g.value),
+            (Metric::Won, Comparison::AtLeast, 30.0)
+        );
         let g = Goal::parse("cac<500000").unwrap();
         assert_eq!(g.comparison, Comparison::Below);
-        assert!(Goal::parse("wins >= 3").unwrap_err().contains("unknown metric"));
+        assert!(
+            Goal::parse("wins >= 3")
+                .unwrap_err()
+                .contains("unknown metric")
+        );
         assert!(!g.met_by(f64::NAN));
     }
 }

@@ -108,7 +108,11 @@ impl Model {
     pub fn new(s: &Scenario) -> Model {
         let calendar = Calendar::new(s.start, s.horizon_months);
         let horizon = calendar.days();
-        let score_pmfs = s.sources.iter().map(|src| src.score.rounded_pmf(100).0).collect();
+        let score_pmfs = s
+            .sources
+            .iter()
+            .map(|src| src.score.rounded_pmf(100).0)
+            .collect();
         Model {
             lag: Categorical::new(s.sales.opportunity_lag_days.rounded_pmf(horizon).0),
             cycle: Categorical::new(s.sales.sales_cycle_days.rounded_pmf(horizon).0),
@@ -118,7 +122,12 @@ impl Model {
     }
 
     /// Simulates one run with the given (U) values; the streams draw the counts (or give their expectations).
-    pub fn simulate<S: Sampler>(&self, s: &Scenario, p: &RunParams, streams: &mut Streams<S>) -> RunCounts {
+    pub fn simulate<S: Sampler>(
+        &self,
+        s: &Scenario,
+        p: &RunParams,
+        streams: &mut Streams<S>,
+    ) -> RunCounts {
         Run::new(self, s, p).simulate(streams)
     }
 }
@@ -172,7 +181,9 @@ impl<'a> Run<'a> {
             queue: Queue::new(s.follow_up.queue_order),
             requalifying: vec![Vec::new(); months],
             scratch: Vec::new(),
-            decay: (0..=days).map(|w| 0.5f64.powf(w as f64 / p.response_half_life_days)).collect(),
+            decay: (0..=days)
+                .map(|w| 0.5f64.powf(w as f64 / p.response_half_life_days))
+                .collect(),
             won_mrr: vec![vec![0.0; months]; n_sources],
             counts: RunCounts {
                 sources: vec![SourceTally::default(); n_sources],
@@ -183,8 +194,14 @@ impl<'a> Run<'a> {
         };
         run.classes = (0..n_sources).map(|i| run.arrival_classes(i)).collect();
         if s.marketing.automation {
-            let score = (s.marketing.mql_threshold as f64 - s.marketing.nurture.recycle_penalty).max(0.0);
-            run.recycle = run.months_to_qualify(score).map(|k| (k, run.score_class(requalified_score(score, k, p.monthly_score_gain))));
+            let score =
+                (s.marketing.mql_threshold as f64 - s.marketing.nurture.recycle_penalty).max(0.0);
+            run.recycle = run.months_to_qualify(score).map(|k| {
+                (
+                    k,
+                    run.score_class(requalified_score(score, k, p.monthly_score_gain)),
+                )
+            });
         }
         run
     }
@@ -194,13 +211,22 @@ impl<'a> Run<'a> {
         if self.s.follow_up.queue_order == QueueOrder::HighestScoreFirst {
             return score;
         }
-        self.s.follow_up.sql_rate_by_score.iter().rev().find(|b| b.lower <= score).map_or(-1.0, |b| b.lower)
+        self.s
+            .follow_up
+            .sql_rate_by_score
+            .iter()
+            .rev()
+            .find(|b| b.lower <= score)
+            .map_or(-1.0, |b| b.lower)
     }
 
     /// `sql_rate_by_score`(score): the band with the highest lower bound <= score, 0 below every band.
     fn sql_rate(&self, score: f64) -> f64 {
         let bands = &self.s.follow_up.sql_rate_by_score;
-        bands.iter().rposition(|b| b.lower <= score).map_or(0.0, |i| self.p.band_rates[i])
+        bands
+            .iter()
+            .rposition(|b| b.lower <= score)
+            .map_or(0.0, |i| self.p.band_rates[i])
     }
 
     /// Month starts a nurtured lead of this score needs to reach the threshold, if it can
@@ -241,21 +267,35 @@ impl<'a> Run<'a> {
                 continue;
             }
             if let Some(k) = self.months_to_qualify(score) {
-                    let qualify = chance * survive.powi(k as i32);
-                    let class = self.score_class(requalified_score(score, k, self.p.monthly_score_gain));
-                    match nurtured.iter_mut().find(|(kk, c, _)| *kk == k && *c == class) {
-                        Some(entry) => entry.2 += qualify,
-                        None => nurtured.push((k, class, qualify)),
-                    }
+                let qualify = chance * survive.powi(k as i32);
+                let class =
+                    self.score_class(requalified_score(score, k, self.p.monthly_score_gain));
+                match nurtured
+                    .iter_mut()
+                    .find(|(kk, c, _)| *kk == k && *c == class)
+                {
+                    Some(entry) => entry.2 += qualify,
+                    None => nurtured.push((k, class, qualify)),
+                }
             }
         }
         let immediate_chance: f64 = immediate.iter().map(|(_, c)| c).sum();
         let rest = 1.0 - immediate_chance;
         let given = |c: f64, total: f64| if total > 0.0 { c / total } else { 0.0 };
         ArrivalClasses {
-            immediate_split: Categorical::new(immediate.iter().map(|&(_, c)| given(c, immediate_chance)).collect()),
-            rest_split: Categorical::new(nurtured.iter().map(|&(_, _, c)| given(c, rest)).collect()),
-            nurtured: nurtured.into_iter().map(|(k, class, _)| (k, class)).collect(),
+            immediate_split: Categorical::new(
+                immediate
+                    .iter()
+                    .map(|&(_, c)| given(c, immediate_chance))
+                    .collect(),
+            ),
+            rest_split: Categorical::new(
+                nurtured.iter().map(|&(_, _, c)| given(c, rest)).collect(),
+            ),
+            nurtured: nurtured
+                .into_iter()
+                .map(|(k, class, _)| (k, class))
+                .collect(),
             immediate,
             immediate_chance,
         }
@@ -269,11 +309,19 @@ impl<'a> Run<'a> {
             let first = cal.first_day(month);
             // Step 3: nurtured leads re-qualify at the month start, before arrivals.
             for r in std::mem::take(&mut self.requalifying[month]) {
-                let cohort = Cohort { source: r.source, score: r.score, mql_day: first as u32, recycled: r.recycled, count: r.count };
+                let cohort = Cohort {
+                    source: r.source,
+                    score: r.score,
+                    mql_day: first as u32,
+                    recycled: r.recycled,
+                    count: r.count,
+                };
                 self.become_mqls(cohort, &mut st.follow_up);
             }
             // Leads a day per source: Poisson with the month's mean.
-            let rates: Vec<PoissonLaw> = (0..n_sources).map(|i| PoissonLaw::new(self.daily_leads(i, month))).collect();
+            let rates: Vec<PoissonLaw> = (0..n_sources)
+                .map(|i| PoissonLaw::new(self.daily_leads(i, month)))
+                .collect();
             let mut not_mqls = vec![0.0; n_sources];
             for day in first..first + cal.days_in(month) {
                 // Steps 1 and 2: arrivals; those that are MQLs at once are split over score
@@ -288,10 +336,21 @@ impl<'a> Run<'a> {
                     let mqls = st.classes[i].binomial(n, self.classes[i].immediate_chance);
                     not_mqls[i] += n - mqls;
                     by_class.clear();
-                    st.classes[i].split(&self.classes[i].immediate_split, mqls, &mut |c, k| by_class.push((c, k)));
+                    st.classes[i].split(&self.classes[i].immediate_split, mqls, &mut |c, k| {
+                        by_class.push((c, k))
+                    });
                     for &(c, k) in &by_class {
                         let score = self.classes[i].immediate[c].0;
-                        self.become_mqls(Cohort { source: i as u16, score, mql_day: day as u32, recycled: false, count: k }, &mut st.follow_up);
+                        self.become_mqls(
+                            Cohort {
+                                source: i as u16,
+                                score,
+                                mql_day: day as u32,
+                                recycled: false,
+                                count: k,
+                            },
+                            &mut st.follow_up,
+                        );
                     }
                 }
                 // Steps 4 and 5: the queue and follow-up.
@@ -301,12 +360,19 @@ impl<'a> Run<'a> {
             // nurture acts on month starts; each one's fate is decided by its class.
             for (i, n) in not_mqls.into_iter().enumerate() {
                 by_class.clear();
-                st.classes[i].split(&self.classes[i].rest_split, n, &mut |c, k| by_class.push((c, k)));
+                st.classes[i].split(&self.classes[i].rest_split, n, &mut |c, k| {
+                    by_class.push((c, k))
+                });
                 for &(c, k) in &by_class {
                     let (months_until, score) = self.classes[i].nurtured[c];
                     let due = month + months_until as usize;
                     if due < cal.months() {
-                        self.requalifying[due].push(Requalify { source: i as u16, score, recycled: false, count: k });
+                        self.requalifying[due].push(Requalify {
+                            source: i as u16,
+                            score,
+                            recycled: false,
+                            count: k,
+                        });
                     }
                 }
             }
@@ -319,7 +385,9 @@ impl<'a> Run<'a> {
         let src = &self.s.sources[source];
         let sp = &self.p.sources[source];
         let cal = &self.model.calendar;
-        sp.leads_per_month * (1.0 + sp.growth_per_month).powi(month as i32) * src.seasonality[cal.calendar_month_index(month)]
+        sp.leads_per_month
+            * (1.0 + sp.growth_per_month).powi(month as i32)
+            * src.seasonality[cal.calendar_month_index(month)]
             / cal.days_in(month) as f64
     }
 
@@ -338,26 +406,33 @@ impl<'a> Run<'a> {
             if count > 0.0 && join < self.model.calendar.days() {
                 // Joins arrive in day order (the delay is one value a run), so this is a push at the back.
                 let at = self.joining.partition_point(|(d, _)| *d as usize <= join);
-                self.joining.insert(at, (join as u32, Cohort { count, ..cohort }));
+                self.joining
+                    .insert(at, (join as u32, Cohort { count, ..cohort }));
             }
         }
     }
 
     fn queue_day<S: Sampler>(&mut self, day: usize, st: &mut Streams<S>) {
-        while self.joining.front().is_some_and(|(d, _)| *d as usize == day) {
+        while self
+            .joining
+            .front()
+            .is_some_and(|(d, _)| *d as usize == day)
+        {
             let (_, c) = self.joining.pop_front().expect("checked");
             self.joiners.push(c);
         }
         self.queue.join(day, &mut self.joiners);
         let mut expired = std::mem::take(&mut self.scratch);
-        self.queue.expire(day, self.s.follow_up.sla_days, |c| expired.push(c));
+        self.queue
+            .expire(day, self.s.follow_up.sla_days, |c| expired.push(c));
         for c in expired.drain(..) {
             self.expire(day, c, &mut st.follow_up);
         }
         let c = self.capacity_per_day;
         let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
         if capacity >= 1.0 {
-            self.queue.work(capacity, &mut st.follow_up, |c| expired.push(c));
+            self.queue
+                .work(capacity, &mut st.follow_up, |c| expired.push(c));
             for c in expired.drain(..) {
                 self.follow_up(day, c, &mut st.follow_up, &mut st.sales);
             }
@@ -376,7 +451,12 @@ impl<'a> Run<'a> {
             let back = rng.binomial(c.count, (1.0 - self.p.monthly_unsubscribe).powi(k as i32));
             let due = month + k as usize;
             if back > 0.0 && due < self.model.calendar.months() {
-                self.requalifying[due].push(Requalify { source: c.source, score, recycled: true, count: back });
+                self.requalifying[due].push(Requalify {
+                    source: c.source,
+                    score,
+                    recycled: true,
+                    count: back,
+                });
             }
         }
     }
@@ -405,7 +485,10 @@ impl<'a> Run<'a> {
         let opportunities = rng.binomial(sqls, to_opportunity);
         let horizon = self.model.calendar.days();
         let model = self.model;
-        let (mut opened, mut closing) = (std::mem::take(&mut self.opened), std::mem::take(&mut self.closing));
+        let (mut opened, mut closing) = (
+            std::mem::take(&mut self.opened),
+            std::mem::take(&mut self.closing),
+        );
         opened.clear();
         rng.split(&model.lag, opportunities, &mut |lag, n| {
             if day + lag < horizon {

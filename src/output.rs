@@ -34,20 +34,27 @@ impl OutputSet {
     /// Writes every file under `dir`, each atomically.
     pub fn commit(self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
         if dir.is_file() {
-            return Err(Error::Run(format!("--out {} is a file, not a folder", dir.display())));
+            return Err(Error::Run(format!(
+                "--out {} is a file, not a folder",
+                dir.display()
+            )));
         }
         let mut written = Vec::new();
         for (name, bytes) in self.files {
             let path = dir.join(&name);
             let parent = path.parent().unwrap_or(dir);
-            std::fs::create_dir_all(parent).map_err(|e| Error::Run(format!("cannot create folder {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Error::Run(format!("cannot create folder {}: {e}", parent.display()))
+            })?;
             let mut tmp = tempfile::Builder::new()
                 .prefix(".funnelsim-")
                 .suffix(".tmp")
                 .tempfile_in(parent)
                 .map_err(|e| Error::Run(format!("cannot write in {}: {e}", parent.display())))?;
-            tmp.write_all(&bytes).map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
-            tmp.persist(&path).map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
+            tmp.write_all(&bytes)
+                .map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
+            tmp.persist(&path)
+                .map_err(|e| Error::Run(format!("cannot write {}: {e}", path.display())))?;
             written.push(path);
         }
         Ok(written)
@@ -59,7 +66,13 @@ pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<
     let mut out = String::from("\u{FEFF}");
     let line = |fields: &mut dyn Iterator<Item = &str>, out: &mut String| {
         let quoted: Vec<String> = fields
-            .map(|f| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.to_string() })
+            .map(|f| {
+                if f.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", f.replace('"', "\"\""))
+                } else {
+                    f.to_string()
+                }
+            })
             .collect();
         out.push_str(&quoted.join(","));
         out.push_str("\r\n");
@@ -79,10 +92,28 @@ pub fn num(x: Option<f64>) -> String {
     }
 }
 
-const STATS: [&str; 8] = ["mean", "sd", "p5", "p10", "p50", "p90", "p95", "undefined_runs"];
+const STATS: [&str; 8] = [
+    "mean",
+    "sd",
+    "p5",
+    "p10",
+    "p50",
+    "p90",
+    "p95",
+    "undefined_runs",
+];
 
 fn stats_cells(s: &Summary) -> Vec<String> {
-    vec![num(s.mean), num(s.sd), num(s.p5), num(s.p10), num(s.p50), num(s.p90), num(s.p95), s.undefined.to_string()]
+    vec![
+        num(s.mean),
+        num(s.sd),
+        num(s.p5),
+        num(s.p10),
+        num(s.p50),
+        num(s.p90),
+        num(s.p95),
+        s.undefined.to_string(),
+    ]
 }
 
 fn header(lead: &[&'static str], tail: &[&'static str]) -> Vec<&'static str> {
@@ -94,19 +125,37 @@ pub fn summary_csv(r: &Results) -> Vec<u8> {
     let mut rows = Vec::new();
     for s in &r.setups {
         for m in &s.metrics {
-            let mut row = vec![s.name.clone(), "metric".into(), m.metric.name().into(), m.metric.owner().label().into(), String::new()];
+            let mut row = vec![
+                s.name.clone(),
+                "metric".into(),
+                m.metric.name().into(),
+                m.metric.owner().label().into(),
+                String::new(),
+            ];
             row.extend(stats_cells(&m.summary));
             row.push(String::new());
             rows.push(row);
         }
         for t in &s.targets {
-            let mut row = vec![s.name.clone(), "target".into(), t.metric.name().into(), t.metric.owner().label().into(), format!("{} {}", t.comparison, num(Some(t.value)))];
+            let mut row = vec![
+                s.name.clone(),
+                "target".into(),
+                t.metric.name().into(),
+                t.metric.owner().label().into(),
+                format!("{} {}", t.comparison, num(Some(t.value))),
+            ];
             row.extend(std::iter::repeat_n(String::new(), STATS.len()));
             row.push(num(Some(t.p_met)));
             rows.push(row);
         }
     }
-    csv(&header(&["setup", "kind", "metric", "owner", "target"], &[&STATS[..], &["p_target_met"]].concat()), rows)
+    csv(
+        &header(
+            &["setup", "kind", "metric", "owner", "target"],
+            &[&STATS[..], &["p_target_met"]].concat(),
+        ),
+        rows,
+    )
 }
 
 /// `uplift.csv`: paired difference and ratio of each setup against the first.
@@ -115,14 +164,25 @@ pub fn uplift_csv(r: &Results) -> Vec<u8> {
     for u in &r.uplift {
         for row in &u.rows {
             for (measure, s) in [("difference", &row.difference), ("ratio", &row.ratio)] {
-                let mut cells = vec![u.setup.clone(), u.baseline.clone(), row.metric.name().into(), measure.into()];
+                let mut cells = vec![
+                    u.setup.clone(),
+                    u.baseline.clone(),
+                    row.metric.name().into(),
+                    measure.into(),
+                ];
                 cells.extend(stats_cells(s));
                 cells.push(num(Some(row.p_better)));
                 rows.push(cells);
             }
         }
     }
-    csv(&header(&["setup", "baseline", "metric", "measure"], &[&STATS[..], &["p_better"]].concat()), rows)
+    csv(
+        &header(
+            &["setup", "baseline", "metric", "measure"],
+            &[&STATS[..], &["p_better"]].concat(),
+        ),
+        rows,
+    )
 }
 
 /// `monthly.csv` and `by_source.csv`: a row per setup, group and metric.
@@ -158,9 +218,19 @@ pub fn runs_csv(all: &[SetupRuns], seed: u64) -> Vec<u8> {
     let rows = all.iter().flat_map(|r| {
         let paths = &paths;
         r.runs.iter().enumerate().map(move |(i, metrics)| {
-            let draws = draws_by_path(&r.setup.scenario, Draw::Run { seed, run: i as u64 });
+            let draws = draws_by_path(
+                &r.setup.scenario,
+                Draw::Run {
+                    seed,
+                    run: i as u64,
+                },
+            );
             let mut row = vec![r.setup.name.clone(), i.to_string()];
-            row.extend(paths.iter().map(|p| num(draws.iter().find(|(q, _)| q == p).map(|(_, v)| *v))));
+            row.extend(
+                paths
+                    .iter()
+                    .map(|p| num(draws.iter().find(|(q, _)| q == p).map(|(_, v)| *v))),
+            );
             row.extend((0..METRIC_COUNT).map(|k| num(Some(metrics.overall[k]))));
             row
         })
@@ -178,13 +248,29 @@ pub fn summary_json(r: &Results) -> Vec<u8> {
 /// `sweep.csv`: a row per point.
 pub fn sweep_csv(s: &crate::sweep::Sweep) -> Vec<u8> {
     let mut head: Vec<&str> = s.axes.iter().map(|a| a.path.as_str()).collect();
-    head.extend(["metric", "mean", "sd", "p5", "p10", "p50", "p90", "p95", "undefined_runs", "p_goal", "best"]);
+    head.extend([
+        "metric",
+        "mean",
+        "sd",
+        "p5",
+        "p10",
+        "p50",
+        "p90",
+        "p95",
+        "undefined_runs",
+        "p_goal",
+        "best",
+    ]);
     let rows = s.points.iter().enumerate().map(|(i, p)| {
         let mut row: Vec<String> = p.values.iter().map(|v| v.label()).collect();
         row.push(s.metric.name().into());
         row.extend(stats_cells(&p.summary));
         row.push(num(p.p_goal));
-        row.push(if i == s.best { "1".into() } else { String::new() });
+        row.push(if i == s.best {
+            "1".into()
+        } else {
+            String::new()
+        });
         row
     });
     csv(&head, rows)
@@ -192,11 +278,40 @@ pub fn sweep_csv(s: &crate::sweep::Sweep) -> Vec<u8> {
 
 /// `target.csv`: P(goal) at every value simulated, and the KPI cascade by month at the answer.
 pub fn target_csv(t: &crate::sweep::Target) -> Vec<u8> {
-    let mut rows: Vec<Vec<String>> = t.curve.iter().map(|(x, p)| vec!["p_goal".into(), num(Some(*x)), num(Some(*p)), String::new(), String::new(), String::new(), String::new(), String::new()]).collect();
+    let mut rows: Vec<Vec<String>> = t
+        .curve
+        .iter()
+        .map(|(x, p)| {
+            vec![
+                "p_goal".into(),
+                num(Some(*x)),
+                num(Some(*p)),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]
+        })
+        .collect();
     for (stage, months) in t.cascade.stages.iter().zip(&t.cascade.by_month) {
         for (label, s) in t.cascade.months.iter().zip(months) {
-            rows.push(vec!["cascade".into(), String::new(), String::new(), stage.metric.name().into(), label.clone(), num(s.mean), num(s.p10), num(s.p90)]);
+            rows.push(vec![
+                "cascade".into(),
+                String::new(),
+                String::new(),
+                stage.metric.name().into(),
+                label.clone(),
+                num(s.mean),
+                num(s.p10),
+                num(s.p90),
+            ]);
         }
     }
-    csv(&["kind", "value", "p_goal", "stage", "month", "mean", "p10", "p90"], rows)
+    csv(
+        &[
+            "kind", "value", "p_goal", "stage", "month", "mean", "p10", "p90",
+        ],
+        rows,
+    )
 }

@@ -76,7 +76,10 @@ impl RunParams {
                         growth_per_month: v(&src.growth_per_month),
                         cost_per_lead,
                         budget_per_month,
-                        sql_to_opportunity: src.sql_to_opportunity.as_ref().map_or(sql_to_opportunity, v),
+                        sql_to_opportunity: src
+                            .sql_to_opportunity
+                            .as_ref()
+                            .map_or(sql_to_opportunity, v),
                         win_rate: src.win_rate.as_ref().map_or(win_rate, v),
                     }
                 })
@@ -86,7 +89,12 @@ impl RunParams {
             monthly_score_gain: v(&s.marketing.nurture.monthly_score_gain),
             monthly_unsubscribe: v(&s.marketing.nurture.monthly_unsubscribe),
             response_half_life_days: v(&s.follow_up.response_half_life_days),
-            band_rates: s.follow_up.sql_rate_by_score.iter().map(|b| v(&b.rate)).collect(),
+            band_rates: s
+                .follow_up
+                .sql_rate_by_score
+                .iter()
+                .map(|b| v(&b.rate))
+                .collect(),
             is_mqls_per_rep_per_day: v(&s.inside_sales.mqls_per_rep_per_day),
             is_cost_per_rep_per_month: v(&s.inside_sales.cost_per_rep_per_month),
             fs_inbound_mqls_per_rep_per_day: v(&s.sales.inbound_mqls_per_rep_per_day),
@@ -100,5 +108,9 @@ impl RunParams {
 
 /// The (U) draws of one run by parameter path, for `runs.csv`.
 pub fn draws_by_path(s: &Scenario, draw: Draw) -> Vec<(String, f64)> {
-    s.uncertain_parameters().into_iter().filter(|u| !u.dist.is_fixed()).map(|u| (u.path.clone(), draw.value(u))).collect()
+    s.uncertain_parameters()
+        .into_iter()
+        .filter(|u| !u.dist.is_fixed())
+        .map(|u| (u.path.clone(), draw.value(u)))
+        .collect()
 }

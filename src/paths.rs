@@ -9,15 +9,104 @@ use crate::metric::{Metric, metric_names};
 
 /// The keys each table of a scenario may hold. `source` and `variant` are arrays of tables.
 pub const SCHEMA: &[(&str, &[&str])] = &[
-    ("", &["extends", "scenario", "source", "marketing", "follow_up", "inside_sales", "sales", "deal", "costs", "targets", "chart", "variant"]),
-    ("scenario", &["name", "description", "horizon_months", "start", "currency", "runs", "seed", "baseline"]),
-    ("source", &["name", "leads_per_month", "seasonality", "growth_per_month", "score", "cost_per_lead", "budget_per_month", "sql_to_opportunity", "win_rate"]),
-    ("marketing", &["automation", "mql_threshold", "handoff_delay_days", "license_per_month", "nurture"]),
-    ("marketing.nurture", &["monthly_score_gain", "monthly_unsubscribe", "max_months", "recycle_penalty"]),
-    ("follow_up", &["team", "queue_order", "sla_days", "response_half_life_days", "sql_rate_by_score"]),
-    ("inside_sales", &["reps", "mqls_per_rep_per_day", "cost_per_rep_per_month"]),
-    ("sales", &["reps", "inbound_mqls_per_rep_per_day", "cost_per_rep_per_month", "sql_to_opportunity", "opportunity_lag_days", "win_rate", "sales_cycle_days"]),
-    ("deal", &["monthly_revenue", "gross_margin", "monthly_churn", "max_lifetime_months"]),
+    (
+        "",
+        &[
+            "extends",
+            "scenario",
+            "source",
+            "marketing",
+            "follow_up",
+            "inside_sales",
+            "sales",
+            "deal",
+            "costs",
+            "targets",
+            "chart",
+            "variant",
+        ],
+    ),
+    (
+        "scenario",
+        &[
+            "name",
+            "description",
+            "horizon_months",
+            "start",
+            "currency",
+            "runs",
+            "seed",
+            "baseline",
+        ],
+    ),
+    (
+        "source",
+        &[
+            "name",
+            "leads_per_month",
+            "seasonality",
+            "growth_per_month",
+            "score",
+            "cost_per_lead",
+            "budget_per_month",
+            "sql_to_opportunity",
+            "win_rate",
+        ],
+    ),
+    (
+        "marketing",
+        &[
+            "automation",
+            "mql_threshold",
+            "handoff_delay_days",
+            "license_per_month",
+            "nurture",
+        ],
+    ),
+    (
+        "marketing.nurture",
+        &[
+            "monthly_score_gain",
+            "monthly_unsubscribe",
+            "max_months",
+            "recycle_penalty",
+        ],
+    ),
+    (
+        "follow_up",
+        &[
+            "team",
+            "queue_order",
+            "sla_days",
+            "response_half_life_days",
+            "sql_rate_by_score",
+        ],
+    ),
+    (
+        "inside_sales",
+        &["reps", "mqls_per_rep_per_day", "cost_per_rep_per_month"],
+    ),
+    (
+        "sales",
+        &[
+            "reps",
+            "inbound_mqls_per_rep_per_day",
+            "cost_per_rep_per_month",
+            "sql_to_opportunity",
+            "opportunity_lag_days",
+            "win_rate",
+            "sales_cycle_days",
+        ],
+    ),
+    (
+        "deal",
+        &[
+            "monthly_revenue",
+            "gross_margin",
+            "monthly_churn",
+            "max_lifetime_months",
+        ],
+    ),
     ("costs", &["fixed_per_month"]),
     ("chart", &["language", "font"]),
     ("variant", &["name", "set"]),
@@ -25,7 +114,10 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
 
 /// The keys of a schema table (empty for `targets`, whose keys are metric names).
 pub fn keys_of(table: &str) -> &'static [&'static str] {
-    SCHEMA.iter().find(|(t, _)| *t == table).map_or(&[], |(_, k)| k)
+    SCHEMA
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map_or(&[], |(_, k)| k)
 }
 
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
@@ -77,7 +169,9 @@ impl ParamPath {
         match parts.as_slice() {
             ["source", rest @ ..] => {
                 // Source names may contain dots: the key is the last part.
-                let (key, name_parts) = rest.split_last().ok_or_else(|| bad("a source path needs a name and a key".into()))?;
+                let (key, name_parts) = rest
+                    .split_last()
+                    .ok_or_else(|| bad("a source path needs a name and a key".into()))?;
                 let name = name_parts.join(".");
                 let names: Vec<&str> = sources(root).filter_map(|s| s.name()).collect();
                 if !names.contains(&name.as_str()) {
@@ -90,7 +184,14 @@ impl ParamPath {
                 if !keys_of("source").contains(key) || *key == "name" {
                     return Err(bad(format!("sources have no parameter `{key}`")));
                 }
-                Ok(ParamPath { text: text.to_string(), steps: vec![Step::Key("source".into()), Step::Source(name), Step::Key(key.to_string())] })
+                Ok(ParamPath {
+                    text: text.to_string(),
+                    steps: vec![
+                        Step::Key("source".into()),
+                        Step::Source(name),
+                        Step::Key(key.to_string()),
+                    ],
+                })
             }
             ["targets", metric] => {
                 if Metric::from_name(metric).is_none() {
@@ -99,7 +200,10 @@ impl ParamPath {
                         .key(text)
                         .hint(format!("valid metrics are {}", metric_names())));
                 }
-                Ok(ParamPath { text: text.to_string(), steps: parts.iter().map(|p| Step::Key(p.to_string())).collect() })
+                Ok(ParamPath {
+                    text: text.to_string(),
+                    steps: parts.iter().map(|p| Step::Key(p.to_string())).collect(),
+                })
             }
             [table @ .., key] => {
                 let table = table.join(".");
@@ -109,7 +213,10 @@ impl ParamPath {
                 if !is_value {
                     return Err(bad(format!("`{text}` is not a parameter")));
                 }
-                Ok(ParamPath { text: text.to_string(), steps: parts.iter().map(|p| Step::Key(p.to_string())).collect() })
+                Ok(ParamPath {
+                    text: text.to_string(),
+                    steps: parts.iter().map(|p| Step::Key(p.to_string())).collect(),
+                })
             }
             [] => Err(bad("empty parameter path".into())),
         }
@@ -144,14 +251,20 @@ fn set_steps(node: &mut Node, steps: &[Step], value: Node, origin: &Origin) {
             node.insert(k, origin.clone(), value);
         }
         [Step::Key(k), Step::Source(name), rest @ ..] => {
-            if let Some(Node { value: Value::Array(items), .. }) = node.get_mut(k)
+            if let Some(Node {
+                value: Value::Array(items),
+                ..
+            }) = node.get_mut(k)
                 && let Some(entry) = items.iter_mut().find(|s| s.name() == Some(name.as_str()))
             {
                 set_steps(entry, rest, value, origin);
             }
         }
         [Step::Key(k), rest @ ..] => {
-            if node.get(k).is_none_or(|n| !matches!(n.value, Value::Table(_))) {
+            if node
+                .get(k)
+                .is_none_or(|n| !matches!(n.value, Value::Table(_)))
+            {
                 node.insert(k, origin.clone(), Node::table(origin.clone()));
             }
             if let Some(child) = node.get_mut(k) {
@@ -164,7 +277,10 @@ fn set_steps(node: &mut Node, steps: &[Step], value: Node, origin: &Origin) {
 
 /// Setting `cost_per_lead` removes `budget_per_month` and the other way round.
 fn source_key_exclusive(key: &str) -> Option<&'static str> {
-    doc::EXCLUSIVE_KEYS.iter().find(|(k, _)| *k == key).map(|(_, other)| *other)
+    doc::EXCLUSIVE_KEYS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, other)| *other)
 }
 
 /// The `[[source]]` entries of a scenario tree (or of a `source` array node).
@@ -209,7 +325,9 @@ pub fn apply_assignment(root: &mut Node, assignment: &str, flag: &str) -> InputR
     let (path, value) = assignment.split_once('=').ok_or_else(|| {
         InputError::new(format!("`{assignment}` is not PATH=VALUE"))
             .at(&Origin::Argument(argument.as_str().into()))
-            .hint("e.g. --set follow_up.sla_days=1 or --set 'sales.win_rate={ range = [0.2, 0.3] }'")
+            .hint(
+                "e.g. --set follow_up.sla_days=1 or --set 'sales.win_rate={ range = [0.2, 0.3] }'",
+            )
     })?;
     let origin = Origin::Argument(argument.as_str().into());
     let path = ParamPath::parse(path.trim(), root, &origin)?;
@@ -223,7 +341,11 @@ mod tests {
     use super::*;
 
     fn tree() -> Node {
-        doc::parse_str("[[source]]\nname = \"web_ads\"\ncost_per_lead = 5\n[follow_up]\nsla_days = 2\n", "t").unwrap()
+        doc::parse_str(
+            "[[source]]\nname = \"web_ads\"\ncost_per_lead = 5\n[follow_up]\nsla_days = 2\n",
+            "t",
+        )
+        .unwrap()
     }
 
     #[test]
@@ -231,7 +353,8 @@ mod tests {
         let root = tree();
         let e = ParamPath::parse("follow_up.sla_day", &root, &Origin::Default).unwrap_err();
         assert!(e.hint.unwrap().contains("follow_up.sla_days"));
-        let e = ParamPath::parse("source.web_adz.leads_per_month", &root, &Origin::Default).unwrap_err();
+        let e = ParamPath::parse("source.web_adz.leads_per_month", &root, &Origin::Default)
+            .unwrap_err();
         assert!(e.hint.unwrap().contains("web_ads"));
         assert!(ParamPath::parse("marketing.nurture", &root, &Origin::Default).is_err());
     }
@@ -240,12 +363,22 @@ mod tests {
     fn set_creates_tables_and_swaps_exclusive_keys() {
         let mut root = tree();
         apply_assignment(&mut root, "marketing.nurture.max_months=6", "--set").unwrap();
-        assert_eq!(root.get("marketing").unwrap().get("nurture").unwrap().get("max_months").unwrap().value, Value::Int(6));
+        assert_eq!(
+            root.get("marketing")
+                .unwrap()
+                .get("nurture")
+                .unwrap()
+                .get("max_months")
+                .unwrap()
+                .value,
+            Value::Int(6)
+        );
         apply_assignment(&mut root, "source.web_ads.budget_per_month=100", "--set").unwrap();
         let src = sources(&root).next().unwrap();
         assert!(src.get("cost_per_lead").is_none());
         assert_eq!(src.get("budget_per_month").unwrap().value, Value::Int(100));
-        let p = ParamPath::parse("source.web_ads.budget_per_month", &root, &Origin::Default).unwrap();
+        let p =
+            ParamPath::parse("source.web_ads.budget_per_month", &root, &Origin::Default).unwrap();
         assert_eq!(p.get(&root).unwrap().value, Value::Int(100));
     }
 }

@@ -23,7 +23,10 @@ pub struct Cohort {
 impl Cohort {
     /// Whether two cohorts hold interchangeable MQLs (everything but the count agrees).
     fn same_kind(&self, other: &Cohort) -> bool {
-        self.source == other.source && self.score == other.score && self.mql_day == other.mql_day && self.recycled == other.recycled
+        self.source == other.source
+            && self.score == other.score
+            && self.mql_day == other.mql_day
+            && self.recycled == other.recycled
     }
 }
 
@@ -46,7 +49,11 @@ pub struct Queue {
 impl Queue {
     /// An empty queue worked in `order`.
     pub fn new(order: QueueOrder) -> Queue {
-        Queue { order, items: VecDeque::new(), sizes: Vec::new() }
+        Queue {
+            order,
+            items: VecDeque::new(),
+            sizes: Vec::new(),
+        }
     }
 
     /// `Less` when `a` is worked before `b`; `Equal` when they are tied (picked at random).
@@ -54,22 +61,34 @@ impl Queue {
         match self.order {
             QueueOrder::OldestFirst => a.join_day.cmp(&b.join_day),
             QueueOrder::NewestFirst => b.join_day.cmp(&a.join_day),
-            QueueOrder::HighestScoreFirst => b.cohort.score.total_cmp(&a.cohort.score).then(a.join_day.cmp(&b.join_day)),
+            QueueOrder::HighestScoreFirst => b
+                .cohort
+                .score
+                .total_cmp(&a.cohort.score)
+                .then(a.join_day.cmp(&b.join_day)),
         }
     }
 
     /// Adds today's joiners (draining `batch`).
     pub fn join(&mut self, day: usize, batch: &mut Vec<Cohort>) {
         for cohort in batch.drain(..) {
-            let new = Waiting { join_day: day as u32, cohort };
+            let new = Waiting {
+                join_day: day as u32,
+                cohort,
+            };
             match self.order {
                 // Joiners are the newest: last for oldest-first, first for newest-first.
                 QueueOrder::OldestFirst => self.items.push_back(new),
                 QueueOrder::NewestFirst => self.items.push_front(new),
                 QueueOrder::HighestScoreFirst => {
-                    let at = self.items.partition_point(|x| self.priority(x, &new) != Ordering::Greater);
+                    let at = self
+                        .items
+                        .partition_point(|x| self.priority(x, &new) != Ordering::Greater);
                     // An interchangeable cohort that joined today sits just before `at`.
-                    if at > 0 && self.items[at - 1].join_day == new.join_day && self.items[at - 1].cohort.same_kind(&cohort) {
+                    if at > 0
+                        && self.items[at - 1].join_day == new.join_day
+                        && self.items[at - 1].cohort.same_kind(&cohort)
+                    {
                         self.items[at - 1].cohort.count += cohort.count;
                     } else {
                         self.items.insert(at, new);
@@ -100,7 +119,9 @@ impl Queue {
         let mut left = capacity;
         while left > 0.0 && !self.items.is_empty() {
             let mut end = 1;
-            while end < self.items.len() && self.priority(&self.items[0], &self.items[end]) == Ordering::Equal {
+            while end < self.items.len()
+                && self.priority(&self.items[0], &self.items[end]) == Ordering::Equal
+            {
                 end += 1;
             }
             let size: f64 = self.items.range(..end).map(|w| w.cohort.count).sum();
@@ -112,11 +133,15 @@ impl Queue {
                 continue;
             }
             self.sizes.clear();
-            self.sizes.extend(self.items.range(..end).map(|w| w.cohort.count));
+            self.sizes
+                .extend(self.items.range(..end).map(|w| w.cohort.count));
             let picks = rng.pick(&self.sizes, left);
             for (w, picked) in self.items.range_mut(..end).zip(picks) {
                 if picked > 0.0 {
-                    worked(Cohort { count: picked, ..w.cohort });
+                    worked(Cohort {
+                        count: picked,
+                        ..w.cohort
+                    });
                     w.cohort.count -= picked;
                 }
             }

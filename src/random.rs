@@ -20,7 +20,9 @@ fn splitmix(mut x: u64) -> u64 {
 }
 
 fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01B3))
+    text.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01B3)
+    })
 }
 
 /// The stream for `label` (a parameter path, or "simulation") in run `run`.
@@ -28,7 +30,12 @@ pub fn stream(seed: u64, run: u64, label: &str) -> Stream {
     let a = splitmix(seed);
     let b = splitmix(run ^ 0xA076_1D64_78BD_642F);
     let c = splitmix(fnv1a(label));
-    let words = [a ^ c, b, splitmix(a ^ b ^ c), splitmix(c.rotate_left(17) ^ b)];
+    let words = [
+        a ^ c,
+        b,
+        splitmix(a ^ b ^ c),
+        splitmix(c.rotate_left(17) ^ b),
+    ];
     let mut bytes = [0u8; 32];
     for (chunk, w) in bytes.chunks_exact_mut(8).zip(words) {
         chunk.copy_from_slice(&w.to_le_bytes());
@@ -50,7 +57,10 @@ impl PoissonLaw {
     pub fn new(lambda: f64) -> PoissonLaw {
         let lambda = if lambda > 0.0 { lambda } else { 0.0 };
         if lambda == 0.0 || lambda >= 30.0 {
-            return PoissonLaw { lambda, cdf: Vec::new() };
+            return PoissonLaw {
+                lambda,
+                cdf: Vec::new(),
+            };
         }
         let top = (lambda + 12.0 * lambda.sqrt() + 25.0) as usize;
         let (mut p, mut total) = ((-lambda).exp(), 0.0);
@@ -137,7 +147,11 @@ pub fn hypergeometric<R: Rng + ?Sized>(rng: &mut R, total: u64, marked: u64, dra
 }
 
 /// Splits `draws` picks at random without replacement over groups of the given sizes.
-pub fn split_without_replacement<R: Rng + ?Sized>(rng: &mut R, sizes: &[u64], draws: u64) -> Vec<u64> {
+pub fn split_without_replacement<R: Rng + ?Sized>(
+    rng: &mut R,
+    sizes: &[u64],
+    draws: u64,
+) -> Vec<u64> {
     let mut remaining_total: u64 = sizes.iter().sum();
     let mut remaining = draws.min(remaining_total);
     if remaining <= 64 {
@@ -188,7 +202,8 @@ impl Categorical {
         let total: f64 = weights.iter().sum();
         weights.iter_mut().for_each(|w| *w *= n as f64 / total);
         let mut alias = vec![(1.0, 0u32); n];
-        let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| weights[i] < 1.0);
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) =
+            (0..n).partition(|&i| weights[i] < 1.0);
         while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
             alias[s] = (weights[s], l as u32);
             weights[l] -= 1.0 - weights[s];
@@ -213,14 +228,23 @@ impl Categorical {
         let x = rng.random::<f64>() * self.alias.len() as f64;
         let slot = (x as usize).min(self.alias.len() - 1);
         let (keep, other) = self.alias[slot];
-        let k = if x - (slot as f64) < keep { slot } else { other as usize };
+        let k = if x - (slot as f64) < keep {
+            slot
+        } else {
+            other as usize
+        };
         (k < self.pmf.len()).then_some(k)
     }
 
     /// Splits `n` items over the values: calls `each(value, count)` for every value with a
     /// count > 0; returns how many fell beyond the table. Few items are drawn one by one,
     /// many by a chain of conditional binomials: the work is bounded by the smaller of the two.
-    pub fn split<R: Rng + ?Sized>(&self, rng: &mut R, n: u64, mut each: impl FnMut(usize, u64)) -> u64 {
+    pub fn split<R: Rng + ?Sized>(
+        &self,
+        rng: &mut R,
+        n: u64,
+        mut each: impl FnMut(usize, u64),
+    ) -> u64 {
         if n <= 8 || (n as usize) < self.pmf.len() / 4 {
             let mut beyond = 0;
             for _ in 0..n {
@@ -254,52 +278,6 @@ impl Categorical {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn streams_depend_on_seed_run_and_label() {
-        let mut a = stream(1, 2, "x");
-        let first = a.next_u64();
-        assert_eq!(stream(1, 2, "x").next_u64(), first);
-        assert_ne!(stream(1, 3, "x").next_u64(), first);
-        assert_ne!(stream(1, 2, "y").next_u64(), first);
-        assert_ne!(stream(2, 2, "x").next_u64(), first);
-    }
-
-    #[test]
-    fn poisson_mean_and_variance() {
-        let mut rng = stream(3, 0, "t");
-        for lambda in [0.3, 4.0, 55.0] {
-            let n = 100_000;
-            let xs: Vec<f64> = (0..n).map(|_| poisson(&mut rng, lambda) as f64).collect();
-            let mean = xs.iter().sum::<f64>() / n as f64;
-            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-            assert!((mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(), "{lambda}: {mean}");
-            assert!((var / lambda - 1.0).abs() < 0.03, "{lambda}: {var}");
-        }
-    }
-
-    #[test]
-    fn day_table_split_matches_pmf() {
-        let table = Categorical::new(vec![0.1, 0.2, 0.3]);
-        let mut rng = stream(4, 0, "t");
-        let mut counts = [0u64; 4];
-        for n in [3u64, 50] {
-            for _ in 0..20_000 {
-                let beyond = table.split(&mut rng, n, |d, c| counts[d] += c);
-                counts[3] += beyond;
-            }
-        }
-        let total: u64 = counts.iter().sum();
-        for (k, p) in [0.1, 0.2, 0.3, 0.4].iter().enumerate() {
-            let share = counts[k] as f64 / total as f64;
-            assert!((share - p).abs() < 4.0 * (p * (1.0 - p) / total as f64).sqrt() * 3.0, "{k}: {share}");
-        }
-    }
-}
-
 /// Where the model's counts come from: random draws (a Monte Carlo run), or
 /// their expectations (`explain`: the same model with no noise).
 ///
@@ -329,7 +307,10 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
     }
     fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64> {
         let sizes: Vec<u64> = sizes.iter().map(|&s| s as u64).collect();
-        split_without_replacement(self.0, &sizes, draws as u64).into_iter().map(|x| x as f64).collect()
+        split_without_replacement(self.0, &sizes, draws as u64)
+            .into_iter()
+            .map(|x| x as f64)
+            .collect()
     }
     fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
         table.split(self.0, n as u64, |d, c| each(d, c as f64)) as f64
@@ -351,7 +332,11 @@ impl Sampler for Expected {
     }
     fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64> {
         let total: f64 = sizes.iter().sum();
-        let share = if total > 0.0 { (draws / total).min(1.0) } else { 0.0 };
+        let share = if total > 0.0 {
+            (draws / total).min(1.0)
+        } else {
+            0.0
+        };
         sizes.iter().map(|s| s * share).collect()
     }
     fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
@@ -366,5 +351,57 @@ impl Sampler for Expected {
     }
     fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64 {
         n * dist.mean()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_depend_on_seed_run_and_label() {
+        let mut a = stream(1, 2, "x");
+        let first = a.next_u64();
+        assert_eq!(stream(1, 2, "x").next_u64(), first);
+        assert_ne!(stream(1, 3, "x").next_u64(), first);
+        assert_ne!(stream(1, 2, "y").next_u64(), first);
+        assert_ne!(stream(2, 2, "x").next_u64(), first);
+    }
+
+    #[test]
+    fn poisson_mean_and_variance() {
+        let mut rng = stream(3, 0, "t");
+        for lambda in [0.3, 4.0, 55.0] {
+            let n = 100_000;
+            let xs: Vec<f64> = (0..n).map(|_| poisson(&mut rng, lambda) as f64).collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            assert!(
+                (mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt(),
+                "{lambda}: {mean}"
+            );
+            assert!((var / lambda - 1.0).abs() < 0.03, "{lambda}: {var}");
+        }
+    }
+
+    #[test]
+    fn day_table_split_matches_pmf() {
+        let table = Categorical::new(vec![0.1, 0.2, 0.3]);
+        let mut rng = stream(4, 0, "t");
+        let mut counts = [0u64; 4];
+        for n in [3u64, 50] {
+            for _ in 0..20_000 {
+                let beyond = table.split(&mut rng, n, |d, c| counts[d] += c);
+                counts[3] += beyond;
+            }
+        }
+        let total: u64 = counts.iter().sum();
+        for (k, p) in [0.1, 0.2, 0.3, 0.4].iter().enumerate() {
+            let share = counts[k] as f64 / total as f64;
+            assert!(
+                (share - p).abs() < 4.0 * (p * (1.0 - p) / total as f64).sqrt() * 3.0,
+                "{k}: {share}"
+            );
+        }
     }
 }

@@ -29,11 +29,22 @@ pub fn text(r: &Results) -> String {
 
 fn heading(r: &Results) -> String {
     let span = match (r.months.first(), r.months.last()) {
-        (Some(a), Some(b)) if r.months.len() > 1 => format!("{} months ({a} to {b})", r.horizon_months),
+        (Some(a), Some(b)) if r.months.len() > 1 => {
+            format!("{} months ({a} to {b})", r.horizon_months)
+        }
         _ => format!("{} month", r.horizon_months),
     };
-    let currency = if r.currency.is_empty() { String::new() } else { format!(", money in {}", r.currency) };
-    let mut out = format!("{}: {} runs, seed {}, {span}{currency}\n", r.scenario, format::thousands(r.runs as f64, 0), r.seed);
+    let currency = if r.currency.is_empty() {
+        String::new()
+    } else {
+        format!(", money in {}", r.currency)
+    };
+    let mut out = format!(
+        "{}: {} runs, seed {}, {span}{currency}\n",
+        r.scenario,
+        format::thousands(r.runs as f64, 0),
+        r.seed
+    );
     if let Some(p) = &r.precision {
         out.push_str(&format!(
             "precision: every count's mean within ±{:.2}% at 95% (asked ±{:.2}%, at most {} runs)\n",
@@ -66,13 +77,21 @@ fn kpi_table(r: &Results, with_uplift: bool) -> Table {
     header.extend(r.setups.iter().map(|s| s.name.clone()));
     if with_uplift {
         for u in &r.uplift {
-            header.push(if r.uplift.len() == 1 { "Uplift".into() } else { format!("{} vs first", u.setup) });
+            header.push(if r.uplift.len() == 1 {
+                "Uplift".into()
+            } else {
+                format!("{} vs first", u.setup)
+            });
             header.push("P(better)".into());
         }
     }
     let mut table = Table::new(header);
     owner_rows(&mut table, |m| {
-        let mut cells: Vec<String> = r.setups.iter().map(|s| format::cell(m, s.metric(m))).collect();
+        let mut cells: Vec<String> = r
+            .setups
+            .iter()
+            .map(|s| format::cell(m, s.metric(m)))
+            .collect();
         if with_uplift {
             for u in &r.uplift {
                 let row = &u.rows[m.index()];
@@ -97,7 +116,10 @@ fn uplift_table(r: &Results) -> Table {
             .iter()
             .flat_map(|u| {
                 let row = &u.rows[m.index()];
-                [format::uplift_cell(m, &row.difference, &row.ratio), format::percent(row.p_better)]
+                [
+                    format::uplift_cell(m, &row.difference, &row.ratio),
+                    format::percent(row.p_better),
+                ]
             })
             .collect()
     });
@@ -110,9 +132,21 @@ fn targets_table(r: &Results) -> Table {
     let mut table = Table::new(header);
     let first = &r.setups[0];
     for t in &first.targets {
-        let mut row = vec![format!("  {} {} {}", t.metric.name(), t.comparison, crate::dist::format_number(t.value))];
-        let same = |x: &&crate::summary::TargetChance| x.metric == t.metric && x.comparison == t.comparison && x.value == t.value;
-        row.extend(r.setups.iter().map(|s| s.targets.iter().find(same).map_or("n/a".into(), |t| format::percent(t.p_met))));
+        let mut row = vec![format!(
+            "  {} {} {}",
+            t.metric.name(),
+            t.comparison,
+            crate::dist::format_number(t.value)
+        )];
+        let same = |x: &&crate::summary::TargetChance| {
+            x.metric == t.metric && x.comparison == t.comparison && x.value == t.value
+        };
+        row.extend(r.setups.iter().map(|s| {
+            s.targets
+                .iter()
+                .find(same)
+                .map_or("n/a".into(), |t| format::percent(t.p_met))
+        }));
         table.row(row);
     }
     table
@@ -120,14 +154,37 @@ fn targets_table(r: &Results) -> Table {
 
 /// The table of a sweep: a row per point, the best marked.
 pub fn sweep_text(s: &crate::sweep::Sweep) -> String {
-    let scaled: Vec<&str> = s.axes.iter().filter(|a| a.scaled).map(|a| a.path.as_str()).collect();
-    let mut out = format!("{}: sweep of {}, {} runs a point, seed {}\n", s.scenario, s.axes.iter().map(|a| a.path.as_str()).collect::<Vec<_>>().join(" × "), format::thousands(s.runs as f64, 0), s.seed);
+    let scaled: Vec<&str> = s
+        .axes
+        .iter()
+        .filter(|a| a.scaled)
+        .map(|a| a.path.as_str())
+        .collect();
+    let mut out = format!(
+        "{}: sweep of {}, {} runs a point, seed {}\n",
+        s.scenario,
+        s.axes
+            .iter()
+            .map(|a| a.path.as_str())
+            .collect::<Vec<_>>()
+            .join(" × "),
+        format::thousands(s.runs as f64, 0),
+        s.seed
+    );
     if !scaled.is_empty() {
-        out.push_str(&format!("{} is a distribution: each value scales it as a whole (a factor, 1 = as written).\n", scaled.join(", ")));
+        out.push_str(&format!(
+            "{} is a distribution: each value scales it as a whole (a factor, 1 = as written).\n",
+            scaled.join(", ")
+        ));
     }
     out.push('\n');
     let mut header: Vec<String> = s.axes.iter().map(|a| a.title()).collect();
-    header.extend([format!("{} mean", s.metric), "p10".into(), "p50".into(), "p90".into()]);
+    header.extend([
+        format!("{} mean", s.metric),
+        "p10".into(),
+        "p50".into(),
+        "p90".into(),
+    ]);
     if let Some(goal) = &s.goal {
         header.push(format!("P({goal})"));
     }
@@ -136,11 +193,20 @@ pub fn sweep_text(s: &crate::sweep::Sweep) -> String {
     for (i, p) in s.points.iter().enumerate() {
         let mut row: Vec<String> = p.values.iter().map(|v| v.label()).collect();
         let v = |x: Option<f64>| x.map_or("n/a".into(), |x| format::value(s.metric, x));
-        row.extend([v(p.summary.mean), v(p.summary.p10), v(p.summary.p50), v(p.summary.p90)]);
+        row.extend([
+            v(p.summary.mean),
+            v(p.summary.p10),
+            v(p.summary.p50),
+            v(p.summary.p90),
+        ]);
         if let Some(pg) = p.p_goal {
             row.push(format::percent(pg));
         }
-        row.push(if i == s.best { "◀ best".into() } else { String::new() });
+        row.push(if i == s.best {
+            "◀ best".into()
+        } else {
+            String::new()
+        });
         table.row(row);
     }
     out.push_str(&table.render());
@@ -163,11 +229,29 @@ pub fn target_text(t: &crate::sweep::Target) -> String {
     let least = if t.increasing { "least" } else { "most" };
     let at = match &t.answer {
         Answer::Found { value, p_goal } => {
-            out.push_str(&format!("Answer: {} = {} is the {least} value that meets the goal: P = {}.\n", t.path, n(*value), format::percent(*p_goal)));
+            out.push_str(&format!(
+                "Answer: {} = {} is the {least} value that meets the goal: P = {}.\n",
+                t.path,
+                n(*value),
+                format::percent(*p_goal)
+            ));
             "at the answer"
         }
-        Answer::NonMonotone { feasible, best_value, best_p_goal } => {
-            let spans: Vec<String> = feasible.iter().map(|(a, b)| if a == b { n(*a) } else { format!("{} to {}", n(*a), n(*b)) }).collect();
+        Answer::NonMonotone {
+            feasible,
+            best_value,
+            best_p_goal,
+        } => {
+            let spans: Vec<String> = feasible
+                .iter()
+                .map(|(a, b)| {
+                    if a == b {
+                        n(*a)
+                    } else {
+                        format!("{} to {}", n(*a), n(*b))
+                    }
+                })
+                .collect();
             out.push_str(&format!(
                 "P(goal) is not monotone in {} over this range: no single threshold answers it.\nThe goal is met with the confidence for {}; the best point is {} (P = {}).\n",
                 t.path,
@@ -177,7 +261,10 @@ pub fn target_text(t: &crate::sweep::Target) -> String {
             ));
             "at the best point"
         }
-        Answer::Unreachable { best_value, best_p_goal } => {
+        Answer::Unreachable {
+            best_value,
+            best_p_goal,
+        } => {
             out.push_str(&format!(
                 "No value in the range meets the goal with {} confidence; the best is {} = {} with P = {}.\n",
                 format::percent(t.confidence),
@@ -188,9 +275,24 @@ pub fn target_text(t: &crate::sweep::Target) -> String {
             "at the best point"
         }
     };
-    out.push_str(&format!("\nP(goal) by value: {}\n", t.curve.iter().map(|(x, p)| format!("{} → {}", n(*x), format::percent(*p))).collect::<Vec<_>>().join(", ")));
-    out.push_str(&format!("\nKPI cascade {at}: what each team must deliver a month (mean, p10–p90)\n\n"));
-    let mut table = Table::new(vec!["Stage".into(), "Owner".into(), "per month".into(), "p10–p90".into(), "conversion".into()]);
+    out.push_str(&format!(
+        "\nP(goal) by value: {}\n",
+        t.curve
+            .iter()
+            .map(|(x, p)| format!("{} → {}", n(*x), format::percent(*p)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    out.push_str(&format!(
+        "\nKPI cascade {at}: what each team must deliver a month (mean, p10–p90)\n\n"
+    ));
+    let mut table = Table::new(vec![
+        "Stage".into(),
+        "Owner".into(),
+        "per month".into(),
+        "p10–p90".into(),
+        "conversion".into(),
+    ]);
     for stage in &t.cascade.stages {
         let s = &stage.per_month;
         let v = |x: Option<f64>| x.map_or("n/a".into(), |x| format::thousands(x, 1));
@@ -199,7 +301,9 @@ pub fn target_text(t: &crate::sweep::Target) -> String {
             stage.metric.owner().label().into(),
             v(s.mean),
             format!("{}–{}", v(s.p10), v(s.p90)),
-            stage.conversion.as_ref().map_or(String::new(), |(m, c)| format!("{} {}", m.label(), format::cell(*m, c))),
+            stage.conversion.as_ref().map_or(String::new(), |(m, c)| {
+                format!("{} {}", m.label(), format::cell(*m, c))
+            }),
         ]);
     }
     out.push_str(&table.render());

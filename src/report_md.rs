@@ -1,1 +1,313 @@
-//! report.md (to be written).
+//! `report.md`: a one-page report a planner can hand over (cli.md "Outputs").
+//!
+//! The scenario and each setup in a sentence, the KPI table grouped by owner
+//! (median and p10–p90 per setup, the paired uplift against the first setup
+//! and P(better)), the chance of meeting each target, the charts embedded by
+//! their relative paths, and the seed and run count that reproduce it all.
+
+use crate::format;
+use crate::metric::{Metric, Owner};
+use crate::summary::Results;
+
+/// Parameters listed by name in a setup's sentence; more are counted.
+const MAX_LISTED_PARAMETERS: usize = 6;
+/// Longest parameter value quoted in a setup's sentence.
+const MAX_VALUE_CHARS: usize = 40;
+
+/// report.md: links the charts by their relative names (only those given).
+pub fn report_md(results: &Results, charts: &[String]) -> String {
+    let r = results;
+    let mut out = String::new();
+    out.push_str(&format!("# {}\n\n", inline(&r.scenario)));
+    out.push_str(&scenario_sentence(r));
+    out.push_str("\n\n");
+    out.push_str(&setup_sentences(r));
+
+    out.push_str("\n## KPIs by owner\n\n");
+    out.push_str("Each cell: median (p10–p90) across runs");
+    if !r.uplift.is_empty() {
+        out.push_str(&format!(
+            ". Uplift is paired, run by run, against {}: × ratio for counts and money, difference for rates and days; P(better) is the share of runs in which the setup does better",
+            inline(&r.setups[0].name)
+        ));
+    }
+    out.push_str(".\n\n");
+    out.push_str(&kpi_table(r));
+
+    out.push_str("\n## Targets\n\n");
+    out.push_str(&targets(r));
+
+    if !charts.is_empty() || r.setups.len() < 2 {
+        out.push_str("\n## Charts\n\n");
+    }
+    for name in charts {
+        out.push_str(&format!("![{}]({})\n\n", chart_title(name), link(name)));
+    }
+    if r.setups.len() < 2 {
+        out.push_str(
+            "No uplift chart: there is only one setup, so there is nothing to compare it with.\n\n",
+        );
+    }
+
+    out.push_str("---\n\n");
+    out.push_str(&footer(r));
+    out
+}
+
+/// What was simulated, in a sentence or two.
+fn scenario_sentence(r: &Results) -> String {
+    let mut s = String::new();
+    if !r.description.trim().is_empty() {
+        let d = inline(r.description.trim());
+        s.push_str(&d);
+        if !d.ends_with(['.', '!', '?', '。']) {
+            s.push('.');
+        }
+        s.push(' ');
+    }
+    let period = match (r.months.first(), r.months.last()) {
+        (Some(a), Some(b)) if r.months.len() > 1 => format!(" ({a} to {b})"),
+        (Some(a), _) => format!(" ({a})"),
+        _ => String::new(),
+    };
+    let months = if r.horizon_months == 1 {
+        "1 month".to_string()
+    } else {
+        format!("{} months", r.horizon_months)
+    };
+    s.push_str(&format!(
+        "Simulated over {months}{period} with {} Monte Carlo runs",
+        format::thousands(r.runs as f64, 0)
+    ));
+    if r.setups.len() > 1 {
+        s.push_str(&format!(" for each of {} setups, all on the same random numbers, so the differences between them come from the setups and not from chance", r.setups.len()));
+    }
+    if !r.currency.is_empty() {
+        s.push_str(&format!("; money is in {}", inline(&r.currency)));
+    }
+    s.push('.');
+    s
+}
+
+/// A sentence per setup: the baseline, then how each other setup differs from it.
+fn setup_sentences(r: &Results) -> String {
+    let mut out = String::new();
+    let params = |name: &str| {
+        r.parameters
+            .iter()
+            .find(|p| p.setup == name)
+            .map(|p| &p.values)
+    };
+    let base = &r.setups[0].name;
+    for (i, s) in r.setups.iter().enumerate() {
+        let name = inline(&s.name);
+        if r.setups.len() == 1 {
+            out.push_str(&format!("- **{name}**: the only setup.\n"));
+            continue;
+        }
+        if i == 0 {
+            out.push_str(&format!(
+                "- **{name}** (baseline): every other setup is compared with it, run by run.\n"
+            ));
+            continue;
+        }
+        let (Some(mine), Some(theirs)) = (params(&s.name), params(base)) else {
+            out.push_str(&format!("- **{name}**: compared with {}.\n", inline(base)));
+            continue;
+        };
+        let keys: std::collections::BTreeSet<&String> = mine.keys().chain(theirs.keys()).collect();
+        let differences: Vec<String> = keys
+            .into_iter()
+            .filter(|k| mine.get(*k) != theirs.get(*k))
+            .map(|k| {
+                let value = mine.get(k).map_or("(not set)".to_string(), |v| shorten(v));
+                format!("`{} = {}`", k.replace('`', "'"), value.replace('`', "'"))
+            })
+            .collect();
+        let sentence = match differences.len() {
+            0 => format!("the same parameters as {}", inline(base)),
+            n if n <= MAX_LISTED_PARAMETERS => {
+                format!("{} except {}", inline(base), differences.join(", "))
+            }
+            n => format!(
+                "{} except in {n} parameters, among them {}",
+                inline(base),
+                differences[..MAX_LISTED_PARAMETERS].join(", ")
+            ),
+        };
+        out.push_str(&format!("- **{name}**: as {sentence}.\n"));
+    }
+    out
+}
+
+fn shorten(v: &str) -> String {
+    let v = v.replace('\n', " ");
+    if v.chars().count() <= MAX_VALUE_CHARS {
+        return v;
+    }
+    let cut: String = v.chars().take(MAX_VALUE_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The KPI table: a row per metric grouped by owner, a column per setup, then uplift and P(better).
+fn kpi_table(r: &Results) -> String {
+    let mut header = vec!["KPI".to_string()];
+    header.extend(r.setups.iter().map(|s| inline(&s.name)));
+    for u in &r.uplift {
+        if r.uplift.len() == 1 {
+            header.push("Uplift".into());
+            header.push("P(better)".into());
+        } else {
+            header.push(format!("Uplift: {}", inline(&u.setup)));
+            header.push(format!("P(better): {}", inline(&u.setup)));
+        }
+    }
+    let columns = header.len();
+    let mut out = row(&header);
+    let mut rule = vec!["---".to_string()];
+    rule.extend(std::iter::repeat_n("---:".to_string(), columns - 1));
+    out.push_str(&row(&rule));
+    for owner in Owner::ALL {
+        let mut section = vec![format!("**{}**", owner.label())];
+        section.extend(std::iter::repeat_n(String::new(), columns - 1));
+        out.push_str(&row(&section));
+        for &m in Metric::ALL.iter().filter(|m| m.owner() == owner) {
+            let mut cells = vec![m.label().to_string()];
+            cells.extend(r.setups.iter().map(|s| format::cell(m, s.metric(m))));
+            for u in &r.uplift {
+                let up = &u.rows[m.index()];
+                cells.push(format::uplift_cell(m, &up.difference, &up.ratio));
+                cells.push(format::percent(up.p_better));
+            }
+            out.push_str(&row(&cells));
+        }
+    }
+    out
+}
+
+/// The chance of meeting each target, per setup.
+fn targets(r: &Results) -> String {
+    // Every target of any setup, in first-seen order.
+    let mut all: Vec<(Metric, &str, f64)> = Vec::new();
+    for s in &r.setups {
+        for t in &s.targets {
+            if !all
+                .iter()
+                .any(|&(m, c, v)| m == t.metric && c == t.comparison && v == t.value)
+            {
+                all.push((t.metric, t.comparison, t.value));
+            }
+        }
+    }
+    if all.is_empty() {
+        return "No targets were set (add a `[targets]` table to the scenario, e.g. `won = 30`).\n"
+            .into();
+    }
+    let mut out = String::from(
+        "The chance, across runs, that each setup meets each target (a run where the metric is undefined does not meet it).\n\n",
+    );
+    let mut header = vec!["Target".to_string()];
+    header.extend(r.setups.iter().map(|s| inline(&s.name)));
+    out.push_str(&row(&header));
+    let mut rule = vec!["---".to_string()];
+    rule.extend(std::iter::repeat_n("---:".to_string(), r.setups.len()));
+    out.push_str(&row(&rule));
+    for (metric, comparison, value) in all {
+        let symbol = match comparison {
+            ">=" => "≥",
+            "<=" => "≤",
+            other => other,
+        };
+        let mut cells = vec![format!(
+            "{} {} {}",
+            metric.label(),
+            inline(symbol),
+            format::value(metric, value)
+        )];
+        cells.extend(r.setups.iter().map(|s| {
+            s.targets
+                .iter()
+                .find(|t| t.metric == metric && t.comparison == comparison && t.value == value)
+                .map_or("n/a".to_string(), |t| format::percent(t.p_met))
+        }));
+        out.push_str(&row(&cells));
+    }
+    out
+}
+
+fn footer(r: &Results) -> String {
+    let mut s = format!(
+        "Seed {}, {} runs per setup, {} {}. Rerun with the same scenario, seed and run count to get the same figures.",
+        r.seed,
+        format::thousands(r.runs as f64, 0),
+        r.program,
+        r.version
+    );
+    if let Some(p) = &r.precision {
+        s.push_str(&format!(
+            " The run count was chosen by `--precision`: every count's mean is within ±{:.2}% at 95% confidence (asked ±{:.2}%, at most {} runs).",
+            100.0 * p.reached,
+            100.0 * p.requested,
+            format::thousands(p.max_runs as f64, 0)
+        ));
+    }
+    s.push('\n');
+    s
+}
+
+/// A Markdown table row; pipes inside cells are escaped.
+fn row(cells: &[String]) -> String {
+    let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+    format!("| {} |\n", cells.join(" | "))
+}
+
+/// User text placed in Markdown: characters that would start markup are escaped.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '<' | '>' | '#' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A relative link target; wrapped in <...> when it holds spaces or parentheses.
+fn link(name: &str) -> String {
+    if name.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", name.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        name.to_string()
+    }
+}
+
+/// Alt text and caption of a chart, from its file name.
+fn chart_title(name: &str) -> String {
+    let stem = name
+        .rsplit('/')
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches(".png");
+    match stem {
+        "funnel" => "Funnel by stage: median bars with 10th–90th percentile whiskers".into(),
+        "monthly_won" => "Won deals per month: median and 10th–90th percentile band".into(),
+        "monthly_opportunities" => {
+            "Opportunities per month: median and 10th–90th percentile band".into()
+        }
+        "won_distribution" => {
+            "Distribution of won deals, with the targets and the chance of meeting them".into()
+        }
+        "ltv_cac" => "Distribution of LTV/CAC, with the 3.0 bar".into(),
+        "uplift" => {
+            "Paired uplift against the baseline: per-run ratios of opportunities and won deals"
+                .into()
+        }
+        "by_source" => "Opportunities by lead source".into(),
+        other => inline(&other.replace('_', " ")),
+    }
+}

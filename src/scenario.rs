@@ -25,7 +25,10 @@ pub struct Uncertain {
 
 impl Uncertain {
     fn fixed(path: String, x: f64, domain: Domain) -> Uncertain {
-        Uncertain { path, dist: Dist::fixed(x, domain).expect("defaults lie in their domain") }
+        Uncertain {
+            path,
+            dist: Dist::fixed(x, domain).expect("defaults lie in their domain"),
+        }
     }
 }
 
@@ -206,9 +209,16 @@ pub fn load(path: &Path, assignments: &[String]) -> InputResult<Loaded> {
     for assignment in assignments {
         paths::apply_assignment(&mut tree, assignment, "--set")?;
     }
-    let default_name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let default_name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let setups = setups_of(&tree, &default_name)?;
-    let name = match tree.get("scenario").and_then(|s| s.get("name")).map(|n| &n.value) {
+    let name = match tree
+        .get("scenario")
+        .and_then(|s| s.get("name"))
+        .map(|n| &n.value)
+    {
         Some(Value::Str(n)) => n.clone(),
         _ => default_name,
     };
@@ -220,12 +230,19 @@ pub fn setups_of(tree: &Node, default_name: &str) -> InputResult<Vec<Setup>> {
     let mut base_tree = tree.clone();
     base_tree.remove("variant");
     let base = read_scenario(&base_tree, default_name)?;
-    let mut setups = vec![Setup { name: base.name.clone(), scenario: base }];
+    let mut setups = vec![Setup {
+        name: base.name.clone(),
+        scenario: base,
+    }];
     let Some(variants) = tree.get("variant") else {
         return Ok(setups);
     };
     let Value::Array(items) = &variants.value else {
-        return Err(type_error(variants, "variant", "an array of tables: [[variant]]"));
+        return Err(type_error(
+            variants,
+            "variant",
+            "an array of tables: [[variant]]",
+        ));
     };
     for (i, item) in items.iter().enumerate() {
         let at = format!("variant[{i}]");
@@ -233,16 +250,24 @@ pub fn setups_of(tree: &Node, default_name: &str) -> InputResult<Vec<Setup>> {
         let name = reader.name()?;
         if setups.iter().any(|s| s.name == name) {
             return Err(InputError::new(format!("two setups are named `{name}`"))
-                .at(&reader.value("name").map_or(item.origin.clone(), |n| n.origin.clone()))
+                .at(&reader
+                    .value("name")
+                    .map_or(item.origin.clone(), |n| n.origin.clone()))
                 .key(format!("{at}.name"))
                 .hint("give every variant a name of its own, different from the scenario's"));
         }
         let mut variant_tree = base_tree.clone();
         if let Some(set) = reader.value("set") {
-            let entries = set.entries().ok_or_else(|| type_error(set, &format!("{at}.set"), "a table of \"path\" = value"))?;
+            let entries = set.entries().ok_or_else(|| {
+                type_error(set, &format!("{at}.set"), "a table of \"path\" = value")
+            })?;
             for entry in entries {
-                let path = ParamPath::parse(&entry.key, &variant_tree, &entry.key_origin)
-                    .map_err(|e| InputError { key_path: Some(format!("{at}.set.\"{}\"", entry.key)), ..e })?;
+                let path = ParamPath::parse(&entry.key, &variant_tree, &entry.key_origin).map_err(
+                    |e| InputError {
+                        key_path: Some(format!("{at}.set.\"{}\"", entry.key)),
+                        ..e
+                    },
+                )?;
                 path.set(&mut variant_tree, entry.node.clone());
             }
         }
@@ -263,11 +288,17 @@ fn put_baseline_first(tree: &Node, setups: &mut Vec<Setup>) -> InputResult<()> {
         return Ok(());
     };
     let Value::Str(name) = &node.value else {
-        return Err(type_error(node, "scenario.baseline", "the name of a setup (a string)"));
+        return Err(type_error(
+            node,
+            "scenario.baseline",
+            "the name of a setup (a string)",
+        ));
     };
     let Some(i) = setups.iter().position(|s| &s.name == name) else {
         let names: Vec<&str> = setups.iter().map(|s| s.name.as_str()).collect();
-        let mut e = InputError::new(format!("no setup is named `{name}`")).at(&node.origin).key("scenario.baseline");
+        let mut e = InputError::new(format!("no setup is named `{name}`"))
+            .at(&node.origin)
+            .key("scenario.baseline");
         e = match suggest(name, names.iter().copied()) {
             Some(s) => e.hint(format!("did you mean \"{s}\"?")),
             None => e.hint(format!("the setups are: {}", names.join(", "))),
@@ -280,10 +311,16 @@ fn put_baseline_first(tree: &Node, setups: &mut Vec<Setup>) -> InputResult<()> {
 }
 
 fn type_error(node: &Node, key_path: &str, expected: &str) -> InputError {
-    InputError::new(format!("expected {expected}, found {}", node.value.type_name()))
-        .at(&node.origin)
-        .key(key_path)
-        .hint(format!("write `{}` as {expected}; the scenarios/ folder has commented examples", key_path.rsplit('.').next().unwrap_or(key_path)))
+    InputError::new(format!(
+        "expected {expected}, found {}",
+        node.value.type_name()
+    ))
+    .at(&node.origin)
+    .key(key_path)
+    .hint(format!(
+        "write `{}` as {expected}; the scenarios/ folder has commented examples",
+        key_path.rsplit('.').next().unwrap_or(key_path)
+    ))
 }
 
 /// Reads the tables of one table node, checking its keys against the schema.
@@ -294,13 +331,21 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn new(node: &'a Node, prefix: &str, schema: &str) -> InputResult<Reader<'a>> {
-        let entries = node.entries().ok_or_else(|| type_error(node, prefix, "a table"))?;
+        let entries = node
+            .entries()
+            .ok_or_else(|| type_error(node, prefix, "a table"))?;
         let known = keys_of(schema);
         for entry in entries {
-            let valid = if schema == "targets" { Metric::from_name(&entry.key).is_some() } else { known.contains(&entry.key.as_str()) };
+            let valid = if schema == "targets" {
+                Metric::from_name(&entry.key).is_some()
+            } else {
+                known.contains(&entry.key.as_str())
+            };
             if !valid {
                 let path = join(prefix, &entry.key);
-                let mut e = InputError::new(format!("unknown key `{}`", entry.key)).at(&entry.key_origin).key(path);
+                let mut e = InputError::new(format!("unknown key `{}`", entry.key))
+                    .at(&entry.key_origin)
+                    .key(path);
                 e = if schema == "targets" {
                     match suggest(&entry.key, Metric::ALL.iter().map(|m| m.name())) {
                         Some(s) => e.hint(format!("did you mean `{s}`? targets are metric names")),
@@ -315,7 +360,10 @@ impl<'a> Reader<'a> {
                 return Err(e);
             }
         }
-        Ok(Reader { node, prefix: prefix.to_string() })
+        Ok(Reader {
+            node,
+            prefix: prefix.to_string(),
+        })
     }
 
     fn path(&self, key: &str) -> String {
@@ -329,19 +377,25 @@ impl<'a> Reader<'a> {
     /// A sub-table; an absent one reads as empty (every key at its default).
     fn table(&self, key: &str, schema: &str) -> InputResult<Reader<'a>> {
         static EMPTY: std::sync::OnceLock<Node> = std::sync::OnceLock::new();
-        let node = self.value(key).unwrap_or_else(|| EMPTY.get_or_init(|| Node::table(Origin::Default)));
+        let node = self
+            .value(key)
+            .unwrap_or_else(|| EMPTY.get_or_init(|| Node::table(Origin::Default)));
         Reader::new(node, &self.path(key), schema)
     }
 
     fn error(&self, key: &str, message: impl Into<String>) -> InputError {
-        let origin = self.value(key).map_or(self.node.origin.clone(), |n| n.origin.clone());
+        let origin = self
+            .value(key)
+            .map_or(self.node.origin.clone(), |n| n.origin.clone());
         InputError::new(message).at(&origin).key(self.path(key))
     }
 
     /// A (U) or (D) value: a number or one distribution.
     fn dist(&self, key: &str, domain: Domain, default: Option<f64>) -> InputResult<Option<Dist>> {
         let Some(node) = self.value(key) else {
-            return Ok(default.map(|d| Dist::fixed(d, domain).expect("defaults lie in their domain")));
+            return Ok(
+                default.map(|d| Dist::fixed(d, domain).expect("defaults lie in their domain"))
+            );
         };
         let fail = |msg: String| {
             InputError::new(msg).at(&node.origin).key(self.path(key)).hint(format!(
@@ -350,36 +404,70 @@ impl<'a> Reader<'a> {
             ))
         };
         match &node.value {
-            Value::Int(_) | Value::Float(_) => Dist::fixed(as_f64(node).expect("a number"), domain).map(Some).map_err(fail),
+            Value::Int(_) | Value::Float(_) => Dist::fixed(as_f64(node).expect("a number"), domain)
+                .map(Some)
+                .map_err(fail),
             Value::Table(entries) => {
                 let [entry] = entries.as_slice() else {
-                    return Err(fail("a distribution is a table with exactly one key".into()));
+                    return Err(fail(
+                        "a distribution is a table with exactly one key".into(),
+                    ));
                 };
                 let form = entry.key.as_str();
                 let (args, named) = match (&entry.node.value, form) {
                     (Value::Array(items), "range" | "uniform" | "triangular" | "pert") => {
                         let mut args = Vec::new();
                         for item in items {
-                            args.push(as_f64(item).ok_or_else(|| fail(format!("`{form}` takes numbers, found {}", item.value.type_name())))?);
+                            args.push(as_f64(item).ok_or_else(|| {
+                                fail(format!(
+                                    "`{form}` takes numbers, found {}",
+                                    item.value.type_name()
+                                ))
+                            })?);
                         }
                         (args, Vec::new())
                     }
                     (Value::Table(fields), "normal" | "lognormal" | "beta") => {
-                        let allowed: &[&str] = if form == "lognormal" { &["median", "p90"] } else { &["mean", "sd"] };
+                        let allowed: &[&str] = if form == "lognormal" {
+                            &["median", "p90"]
+                        } else {
+                            &["mean", "sd"]
+                        };
                         let mut named = Vec::new();
                         for f in fields {
                             let Some(&k) = allowed.iter().find(|k| **k == f.key) else {
-                                return Err(fail(format!("`{form}` takes {}, found `{}`", allowed.join(" and "), f.key)));
+                                return Err(fail(format!(
+                                    "`{form}` takes {}, found `{}`",
+                                    allowed.join(" and "),
+                                    f.key
+                                )));
                             };
-                            named.push((k, as_f64(&f.node).ok_or_else(|| fail(format!("`{form}.{k}` must be a number")))?));
+                            named.push((
+                                k,
+                                as_f64(&f.node).ok_or_else(|| {
+                                    fail(format!("`{form}.{k}` must be a number"))
+                                })?,
+                            ));
                         }
                         (Vec::new(), named)
                     }
                     _ => {
-                        let forms = ["range", "uniform", "triangular", "pert", "normal", "lognormal", "beta"];
+                        let forms = [
+                            "range",
+                            "uniform",
+                            "triangular",
+                            "pert",
+                            "normal",
+                            "lognormal",
+                            "beta",
+                        ];
                         let msg = match suggest(form, forms) {
-                            Some(s) if s != form => format!("unknown distribution `{form}`; did you mean `{s}`?"),
-                            _ if forms.contains(&form) => format!("`{form}` is written with the wrong shape"),
+                            Some(s) if s != form => {
+                                format!("unknown distribution `{form}`; did you mean `{s}`?")
+                            }
+                            _ if forms.contains(&form) => {
+                                format!("`{form}` is written with the wrong shape")
+                            }
                             _ => format!("unknown distribution `{form}`"),
                         };
                         return Err(fail(msg));
@@ -389,22 +477,35 @@ impl<'a> Reader<'a> {
                 dist.written = format!("{{ {} }}", render_inline(entry));
                 Ok(Some(dist))
             }
-            _ => Err(fail(format!("expected a number or a distribution, found {}", node.value.type_name()))),
+            _ => Err(fail(format!(
+                "expected a number or a distribution, found {}",
+                node.value.type_name()
+            ))),
         }
     }
 
     fn uncertain(&self, key: &str, domain: Domain, default: f64) -> InputResult<Uncertain> {
-        let dist = self.dist(key, domain, Some(default))?.expect("a default was given");
-        Ok(Uncertain { path: self.path(key), dist })
+        let dist = self
+            .dist(key, domain, Some(default))?
+            .expect("a default was given");
+        Ok(Uncertain {
+            path: self.path(key),
+            dist,
+        })
     }
 
     fn opt_uncertain(&self, key: &str, domain: Domain) -> InputResult<Option<Uncertain>> {
-        Ok(self.dist(key, domain, None)?.map(|dist| Uncertain { path: self.path(key), dist }))
+        Ok(self.dist(key, domain, None)?.map(|dist| Uncertain {
+            path: self.path(key),
+            dist,
+        }))
     }
 
     /// A plain number (keys that do not take distributions).
     fn number(&self, key: &str, domain: Domain, default: f64) -> InputResult<f64> {
-        let Some(node) = self.value(key) else { return Ok(default) };
+        let Some(node) = self.value(key) else {
+            return Ok(default);
+        };
         let x = as_f64(node).ok_or_else(|| {
             let mut e = self.error(key, format!("expected a number, found {}", node.value.type_name()));
             if matches!(node.value, Value::Table(_)) {
@@ -413,14 +514,18 @@ impl<'a> Reader<'a> {
             e
         })?;
         if !x.is_finite() || !domain.contains(x) {
-            return Err(self.error(key, format!("{x} is out of range")).hint(format!("expected {}", domain.describe())));
+            return Err(self
+                .error(key, format!("{x} is out of range"))
+                .hint(format!("expected {}", domain.describe())));
         }
         Ok(x)
     }
 
     /// A whole number in [lo, hi].
     fn whole(&self, key: &str, lo: u64, hi: u64, default: u64) -> InputResult<u64> {
-        let Some(node) = self.value(key) else { return Ok(default) };
+        let Some(node) = self.value(key) else {
+            return Ok(default);
+        };
         let range_hint = format!("expected a whole number from {lo} to {hi}");
         match node.value {
             Value::Int(i) if i >= lo as i64 && (i as u64) <= hi => Ok(i as u64),
@@ -437,7 +542,12 @@ impl<'a> Reader<'a> {
         match self.value(key).map(|n| &n.value) {
             None => Ok(default),
             Some(Value::Bool(b)) => Ok(*b),
-            Some(other) => Err(self.error(key, format!("expected true or false, found {}", other.type_name())).hint(format!("write {key} = true or {key} = false"))),
+            Some(other) => Err(self
+                .error(
+                    key,
+                    format!("expected true or false, found {}", other.type_name()),
+                )
+                .hint(format!("write {key} = true or {key} = false"))),
         }
     }
 
@@ -445,27 +555,41 @@ impl<'a> Reader<'a> {
         match self.value(key).map(|n| &n.value) {
             None => Ok(None),
             Some(Value::Str(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.error(key, format!("expected a string, found {}", other.type_name())).hint(format!("write {key} = \"...\" in double quotes"))),
+            Some(other) => Err(self
+                .error(
+                    key,
+                    format!("expected a string, found {}", other.type_name()),
+                )
+                .hint(format!("write {key} = \"...\" in double quotes"))),
         }
     }
 
     fn choice<T: Copy>(&self, key: &str, choices: &[(&str, T)], default: T) -> InputResult<T> {
-        let Some(text) = self.string(key)? else { return Ok(default) };
+        let Some(text) = self.string(key)? else {
+            return Ok(default);
+        };
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-        choices.iter().find(|(n, _)| *n == text).map(|(_, v)| *v).ok_or_else(|| {
-            let mut e = self.error(key, format!("`{text}` is not a valid choice"));
-            e = match suggest(&text, names.iter().copied()) {
-                Some(s) => e.hint(format!("did you mean \"{s}\"? valid: {}", names.join(", "))),
-                None => e.hint(format!("valid choices: {}", names.join(", "))),
-            };
-            e
-        })
+        choices
+            .iter()
+            .find(|(n, _)| *n == text)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| {
+                let mut e = self.error(key, format!("`{text}` is not a valid choice"));
+                e = match suggest(&text, names.iter().copied()) {
+                    Some(s) => e.hint(format!("did you mean \"{s}\"? valid: {}", names.join(", "))),
+                    None => e.hint(format!("valid choices: {}", names.join(", "))),
+                };
+                e
+            })
     }
 
     /// A required, non-blank name.
     fn name(&self) -> InputResult<String> {
         let name = self.string("name")?.ok_or_else(|| {
-            InputError::new("missing `name`").at(&self.node.origin).key(&self.prefix).hint("add name = \"...\"")
+            InputError::new("missing `name`")
+                .at(&self.node.origin)
+                .key(&self.prefix)
+                .hint("add name = \"...\"")
         })?;
         check_name(&name).map_err(|m| self.error("name", m).hint(NAME_HINT))?;
         Ok(name)
@@ -488,7 +612,11 @@ fn check_name(name: &str) -> Result<(), String> {
 }
 
 fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
 }
 
 fn as_f64(node: &Node) -> Option<f64> {
@@ -511,8 +639,18 @@ fn render_inline(entry: &doc::Entry) -> String {
         match &node.value {
             Value::Int(i) => i.to_string(),
             Value::Float(x) => crate::dist::format_number(*x),
-            Value::Array(items) => format!("[{}]", items.iter().map(value).collect::<Vec<_>>().join(", ")),
-            Value::Table(entries) => format!("{{ {} }}", entries.iter().map(render_inline).collect::<Vec<_>>().join(", ")),
+            Value::Array(items) => format!(
+                "[{}]",
+                items.iter().map(value).collect::<Vec<_>>().join(", ")
+            ),
+            Value::Table(entries) => format!(
+                "{{ {} }}",
+                entries
+                    .iter()
+                    .map(render_inline)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             Value::Str(s) => format!("{s:?}"),
             Value::Bool(b) => b.to_string(),
             Value::Datetime(d) => d.clone(),
@@ -526,7 +664,10 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
     let root = Reader::new(tree, "", "")?;
     let head = root.table("scenario", "scenario")?;
     if root.value("scenario").is_none() {
-        return Err(InputError::new("missing the [scenario] table").at(&tree.origin).key("scenario").hint("add [scenario] with at least name = \"...\""));
+        return Err(InputError::new("missing the [scenario] table")
+            .at(&tree.origin)
+            .key("scenario")
+            .hint("add [scenario] with at least name = \"...\""));
     }
     let name = match head.string("name")? {
         Some(n) => {
@@ -538,7 +679,13 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
     head.string("baseline")?;
     let start = match head.value("start") {
         None => None,
-        Some(node) => Some(parse_year_month(node).ok_or_else(|| head.error("start", "expected a calendar month written \"YYYY-MM\", with the month from 01 to 12").hint("e.g. start = \"2027-04\" for April 2027"))?),
+        Some(node) => Some(parse_year_month(node).ok_or_else(|| {
+            head.error(
+                "start",
+                "expected a calendar month written \"YYYY-MM\", with the month from 01 to 12",
+            )
+            .hint("e.g. start = \"2027-04\" for April 2027")
+        })?),
     };
 
     let sources = read_sources(&root)?;
@@ -553,16 +700,26 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
     let s = root.table("sales", "sales")?;
     let sales = Sales {
         reps: s.whole("reps", 0, 100_000, 5)? as u32,
-        inbound_mqls_per_rep_per_day: s.uncertain("inbound_mqls_per_rep_per_day", Domain::NonNegative, 10.0)?,
+        inbound_mqls_per_rep_per_day: s.uncertain(
+            "inbound_mqls_per_rep_per_day",
+            Domain::NonNegative,
+            10.0,
+        )?,
         cost_per_rep_per_month: s.uncertain("cost_per_rep_per_month", Domain::NonNegative, 0.0)?,
         sql_to_opportunity: s.uncertain("sql_to_opportunity", Domain::Probability, 0.6)?,
-        opportunity_lag_days: s.dist("opportunity_lag_days", Domain::NonNegative, Some(7.0))?.expect("default"),
+        opportunity_lag_days: s
+            .dist("opportunity_lag_days", Domain::NonNegative, Some(7.0))?
+            .expect("default"),
         win_rate: s.uncertain("win_rate", Domain::Probability, 0.25)?,
-        sales_cycle_days: s.dist("sales_cycle_days", Domain::NonNegative, Some(45.0))?.expect("default"),
+        sales_cycle_days: s
+            .dist("sales_cycle_days", Domain::NonNegative, Some(45.0))?
+            .expect("default"),
     };
     let d = root.table("deal", "deal")?;
     let deal = Deal {
-        monthly_revenue: d.dist("monthly_revenue", Domain::NonNegative, Some(0.0))?.expect("default"),
+        monthly_revenue: d
+            .dist("monthly_revenue", Domain::NonNegative, Some(0.0))?
+            .expect("default"),
         gross_margin: d.uncertain("gross_margin", Domain::Probability, 0.75)?,
         monthly_churn: d.uncertain("monthly_churn", Domain::Probability, 0.015)?,
         max_lifetime_months: d.whole("max_lifetime_months", 1, 1200, 60)? as u32,
@@ -600,38 +757,66 @@ fn parse_year_month(node: &Node) -> Option<YearMonth> {
     let year: i32 = parts.next()?.parse().ok()?;
     let month_text = parts.next()?;
     let month: u32 = month_text.get(..2)?.parse().ok()?;
-    ((1900..=2200).contains(&year) && (1..=12).contains(&month) && month_text.len() == 2).then_some(YearMonth { year, month })
+    ((1900..=2200).contains(&year) && (1..=12).contains(&month) && month_text.len() == 2)
+        .then_some(YearMonth { year, month })
 }
 
 fn read_sources(root: &Reader<'_>) -> InputResult<Vec<Source>> {
     let node = root.value("source").ok_or_else(|| {
-        InputError::new("a scenario needs at least one [[source]]").at(&root.node.origin).key("source").hint("add [[source]] with name = \"...\" and leads_per_month = ...")
+        InputError::new("a scenario needs at least one [[source]]")
+            .at(&root.node.origin)
+            .key("source")
+            .hint("add [[source]] with name = \"...\" and leads_per_month = ...")
     })?;
     let Value::Array(items) = &node.value else {
         return Err(type_error(node, "source", "an array of tables: [[source]]"));
     };
     if items.is_empty() {
-        return Err(InputError::new("the source list is empty").at(&node.origin).key("source").hint("add at least one [[source]]"));
+        return Err(InputError::new("the source list is empty")
+            .at(&node.origin)
+            .key("source")
+            .hint("add at least one [[source]]"));
     }
     let mut sources: Vec<Source> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let r0 = Reader::new(item, &format!("source[{i}]"), "source")?;
         let name = r0.name()?;
         if sources.iter().any(|s| s.name == name) {
-            return Err(r0.error("name", format!("two sources are named `{name}`")).hint("source names must be unique: variants and --set find sources by name"));
+            return Err(r0
+                .error("name", format!("two sources are named `{name}`"))
+                .hint("source names must be unique: variants and --set find sources by name"));
         }
-        let r = Reader { node: item, prefix: format!("source.{name}") };
-        let leads_per_month = r.opt_uncertain("leads_per_month", Domain::NonNegative)?.ok_or_else(|| {
-            InputError::new("missing `leads_per_month`").at(&item.origin).key(r.path("leads_per_month")).hint("e.g. leads_per_month = 300 or { range = [200, 400] }")
-        })?;
+        let r = Reader {
+            node: item,
+            prefix: format!("source.{name}"),
+        };
+        let leads_per_month = r
+            .opt_uncertain("leads_per_month", Domain::NonNegative)?
+            .ok_or_else(|| {
+                InputError::new("missing `leads_per_month`")
+                    .at(&item.origin)
+                    .key(r.path("leads_per_month"))
+                    .hint("e.g. leads_per_month = 300 or { range = [200, 400] }")
+            })?;
         if leads_per_month.dist.quantile(0.5) > MAX_LEADS_PER_MONTH {
-            return Err(r.error("leads_per_month", "more leads a month than funnelsim simulates").hint(format!("at most {MAX_LEADS_PER_MONTH:e} leads a month per source")));
+            return Err(r
+                .error(
+                    "leads_per_month",
+                    "more leads a month than funnelsim simulates",
+                )
+                .hint(format!(
+                    "at most {MAX_LEADS_PER_MONTH:e} leads a month per source"
+                )));
         }
         let seasonality = match r.value("seasonality") {
             None => [1.0; 12],
             Some(n) => {
                 let Value::Array(vals) = &n.value else {
-                    return Err(type_error(n, &r.path("seasonality"), "an array of 12 numbers"));
+                    return Err(type_error(
+                        n,
+                        &r.path("seasonality"),
+                        "an array of 12 numbers",
+                    ));
                 };
                 let values: Option<Vec<f64>> = vals.iter().map(as_f64).collect();
                 match values {
@@ -641,17 +826,33 @@ fn read_sources(root: &Reader<'_>) -> InputResult<Vec<Source>> {
                 }
             }
         };
-        let cost = match (r.opt_uncertain("cost_per_lead", Domain::NonNegative)?, r.opt_uncertain("budget_per_month", Domain::NonNegative)?) {
-            (Some(_), Some(_)) => return Err(r.error("budget_per_month", "a source has cost_per_lead or budget_per_month, not both").hint("remove one of them")),
+        let cost = match (
+            r.opt_uncertain("cost_per_lead", Domain::NonNegative)?,
+            r.opt_uncertain("budget_per_month", Domain::NonNegative)?,
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(r
+                    .error(
+                        "budget_per_month",
+                        "a source has cost_per_lead or budget_per_month, not both",
+                    )
+                    .hint("remove one of them"));
+            }
             (Some(c), None) => LeadCost::PerLead(c),
             (None, Some(b)) => LeadCost::BudgetPerMonth(b),
-            (None, None) => LeadCost::PerLead(Uncertain::fixed(r.path("cost_per_lead"), 0.0, Domain::NonNegative)),
+            (None, None) => LeadCost::PerLead(Uncertain::fixed(
+                r.path("cost_per_lead"),
+                0.0,
+                Domain::NonNegative,
+            )),
         };
         sources.push(Source {
             leads_per_month,
             seasonality,
             growth_per_month: r.uncertain("growth_per_month", Domain::Growth, 0.0)?,
-            score: r.dist("score", Domain::Score, Some(50.0))?.expect("default"),
+            score: r
+                .dist("score", Domain::Score, Some(50.0))?
+                .expect("default"),
             cost,
             sql_to_opportunity: r.opt_uncertain("sql_to_opportunity", Domain::Probability)?,
             win_rate: r.opt_uncertain("win_rate", Domain::Probability)?,
@@ -682,14 +883,32 @@ fn read_marketing(root: &Reader<'_>) -> InputResult<Marketing> {
 fn read_follow_up(root: &Reader<'_>) -> InputResult<FollowUp> {
     let f = root.table("follow_up", "follow_up")?;
     let bands = match f.value("sql_rate_by_score") {
-        None => vec![ScoreBand { lower: 0.0, rate: Uncertain::fixed("follow_up.sql_rate_by_score.0".into(), 0.15, Domain::Probability) }],
+        None => vec![ScoreBand {
+            lower: 0.0,
+            rate: Uncertain::fixed(
+                "follow_up.sql_rate_by_score.0".into(),
+                0.15,
+                Domain::Probability,
+            ),
+        }],
         Some(node) => read_bands(&f, node)?,
     };
     Ok(FollowUp {
-        team: f.choice("team", &[("inside_sales", Team::InsideSales), ("field_sales", Team::FieldSales)], Team::FieldSales)?,
+        team: f.choice(
+            "team",
+            &[
+                ("inside_sales", Team::InsideSales),
+                ("field_sales", Team::FieldSales),
+            ],
+            Team::FieldSales,
+        )?,
         queue_order: f.choice(
             "queue_order",
-            &[("oldest_first", QueueOrder::OldestFirst), ("newest_first", QueueOrder::NewestFirst), ("highest_score_first", QueueOrder::HighestScoreFirst)],
+            &[
+                ("oldest_first", QueueOrder::OldestFirst),
+                ("newest_first", QueueOrder::NewestFirst),
+                ("highest_score_first", QueueOrder::HighestScoreFirst),
+            ],
             QueueOrder::OldestFirst,
         )?,
         sla_days: f.whole("sla_days", 0, 3650, 5)? as u32,
@@ -702,31 +921,72 @@ fn read_bands(f: &Reader<'_>, node: &Node) -> InputResult<Vec<ScoreBand>> {
     let key = "sql_rate_by_score";
     let shape_hint = "write [[lower_score, rate], ...] with increasing lower scores, e.g. [[0, 0.02], [40, 0.08], [60, 0.20], [80, 0.40]]";
     let Value::Array(items) = &node.value else {
-        return Err(f.error(key, format!("expected a list of [score, rate] pairs, found {}", node.value.type_name())).hint(shape_hint));
+        return Err(f
+            .error(
+                key,
+                format!(
+                    "expected a list of [score, rate] pairs, found {}",
+                    node.value.type_name()
+                ),
+            )
+            .hint(shape_hint));
     };
     if items.is_empty() {
-        return Err(f.error(key, "the list of score bands is empty").hint(shape_hint));
+        return Err(f
+            .error(key, "the list of score bands is empty")
+            .hint(shape_hint));
     }
     let mut bands: Vec<ScoreBand> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let bad = |msg: String| InputError::new(msg).at(&item.origin).key(format!("{}[{i}]", f.path(key))).hint(shape_hint);
+        let bad = |msg: String| {
+            InputError::new(msg)
+                .at(&item.origin)
+                .key(format!("{}[{i}]", f.path(key)))
+                .hint(shape_hint)
+        };
         let Value::Array(pair) = &item.value else {
-            return Err(bad(format!("expected a [score, rate] pair, found {}", item.value.type_name())));
+            return Err(bad(format!(
+                "expected a [score, rate] pair, found {}",
+                item.value.type_name()
+            )));
         };
         let [score_node, rate_node] = pair.as_slice() else {
-            return Err(bad(format!("expected a [score, rate] pair, found {} values", pair.len())));
+            return Err(bad(format!(
+                "expected a [score, rate] pair, found {} values",
+                pair.len()
+            )));
         };
-        let lower = as_f64(score_node).filter(|s| s.is_finite() && (0.0..=100.0).contains(s)).ok_or_else(|| bad("the lower score of a band must be a number in [0, 100]".into()))?;
+        let lower = as_f64(score_node)
+            .filter(|s| s.is_finite() && (0.0..=100.0).contains(s))
+            .ok_or_else(|| bad("the lower score of a band must be a number in [0, 100]".into()))?;
         if let Some(prev) = bands.last()
             && lower <= prev.lower
         {
-            return Err(bad(format!("band lower scores must strictly increase: {lower} follows {}", prev.lower)));
+            return Err(bad(format!(
+                "band lower scores must strictly increase: {lower} follows {}",
+                prev.lower
+            )));
         }
         let path = format!("{}.{}", f.path(key), crate::dist::format_number(lower));
-        let holder = Node { value: Value::Table(vec![doc::Entry { key: "rate".into(), key_origin: rate_node.origin.clone(), node: rate_node.clone() }]), origin: rate_node.origin.clone() };
-        let reader = Reader { node: &holder, prefix: path.clone() };
-        let rate = reader.dist("rate", Domain::Probability, None)?.expect("present");
-        bands.push(ScoreBand { lower, rate: Uncertain { path, dist: rate } });
+        let holder = Node {
+            value: Value::Table(vec![doc::Entry {
+                key: "rate".into(),
+                key_origin: rate_node.origin.clone(),
+                node: rate_node.clone(),
+            }]),
+            origin: rate_node.origin.clone(),
+        };
+        let reader = Reader {
+            node: &holder,
+            prefix: path.clone(),
+        };
+        let rate = reader
+            .dist("rate", Domain::Probability, None)?
+            .expect("present");
+        bands.push(ScoreBand {
+            lower,
+            rate: Uncertain { path, dist: rate },
+        });
     }
     Ok(bands)
 }
@@ -736,7 +996,12 @@ fn read_targets(root: &Reader<'_>) -> InputResult<Vec<Goal>> {
     let mut goals = Vec::new();
     for entry in t.node.entries().unwrap_or_default() {
         let metric = Metric::from_name(&entry.key).expect("checked by the reader");
-        let value = as_f64(&entry.node).filter(|x| x.is_finite()).ok_or_else(|| t.error(&entry.key, "a target must be a finite number").hint("e.g. won = 30"))?;
+        let value = as_f64(&entry.node)
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| {
+                t.error(&entry.key, "a target must be a finite number")
+                    .hint("e.g. won = 30")
+            })?;
         goals.push(Goal::target(metric, value));
     }
     Ok(goals)
@@ -747,14 +1012,24 @@ fn read_chart(root: &Reader<'_>) -> InputResult<ChartOptions> {
     let font = match (c.string("font")?, c.value("font")) {
         (Some(f), Some(node)) => {
             let base = match &node.origin {
-                Origin::File { path, .. } => Path::new(path.as_ref()).parent().map(Path::to_path_buf).unwrap_or_default(),
+                Origin::File { path, .. } => Path::new(path.as_ref())
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
                 _ => PathBuf::new(),
             };
             Some(base.join(f))
         }
         _ => None,
     };
-    Ok(ChartOptions { language: c.choice("language", &[("en", Language::English), ("ja", Language::Japanese)], Language::English)?, font })
+    Ok(ChartOptions {
+        language: c.choice(
+            "language",
+            &[("en", Language::English), ("ja", Language::Japanese)],
+            Language::English,
+        )?,
+        font,
+    })
 }
 
 impl Scenario {
@@ -799,7 +1074,12 @@ impl Scenario {
         let n = crate::dist::format_number;
         put("scenario.name", self.name.clone());
         put("scenario.horizon_months", self.horizon_months.to_string());
-        put("scenario.start", self.start.map_or("(none: months 1, 2, ...)".into(), |s| format!("{:04}-{:02}", s.year, s.month)));
+        put(
+            "scenario.start",
+            self.start.map_or("(none: months 1, 2, ...)".into(), |s| {
+                format!("{:04}-{:02}", s.year, s.month)
+            }),
+        );
         put("scenario.currency", self.currency.clone());
         put("scenario.runs", self.runs.to_string());
         put("scenario.seed", self.seed.to_string());
@@ -808,11 +1088,30 @@ impl Scenario {
             put(&format!("{p}.seasonality"), format!("{:?}", s.seasonality));
             put(&format!("{p}.score"), s.score.written.clone());
         }
-        put("marketing.automation", self.marketing.automation.to_string());
-        put("marketing.mql_threshold", self.marketing.mql_threshold.to_string());
-        put("marketing.nurture.max_months", self.marketing.nurture.max_months.to_string());
-        put("marketing.nurture.recycle_penalty", n(self.marketing.nurture.recycle_penalty));
-        put("follow_up.team", match self.follow_up.team { Team::InsideSales => "inside_sales", Team::FieldSales => "field_sales" }.into());
+        put(
+            "marketing.automation",
+            self.marketing.automation.to_string(),
+        );
+        put(
+            "marketing.mql_threshold",
+            self.marketing.mql_threshold.to_string(),
+        );
+        put(
+            "marketing.nurture.max_months",
+            self.marketing.nurture.max_months.to_string(),
+        );
+        put(
+            "marketing.nurture.recycle_penalty",
+            n(self.marketing.nurture.recycle_penalty),
+        );
+        put(
+            "follow_up.team",
+            match self.follow_up.team {
+                Team::InsideSales => "inside_sales",
+                Team::FieldSales => "field_sales",
+            }
+            .into(),
+        );
         put(
             "follow_up.queue_order",
             match self.follow_up.queue_order {
@@ -825,10 +1124,22 @@ impl Scenario {
         put("follow_up.sla_days", self.follow_up.sla_days.to_string());
         put("inside_sales.reps", self.inside_sales.reps.to_string());
         put("sales.reps", self.sales.reps.to_string());
-        put("sales.opportunity_lag_days", self.sales.opportunity_lag_days.written.clone());
-        put("sales.sales_cycle_days", self.sales.sales_cycle_days.written.clone());
-        put("deal.monthly_revenue", self.deal.monthly_revenue.written.clone());
-        put("deal.max_lifetime_months", self.deal.max_lifetime_months.to_string());
+        put(
+            "sales.opportunity_lag_days",
+            self.sales.opportunity_lag_days.written.clone(),
+        );
+        put(
+            "sales.sales_cycle_days",
+            self.sales.sales_cycle_days.written.clone(),
+        );
+        put(
+            "deal.monthly_revenue",
+            self.deal.monthly_revenue.written.clone(),
+        );
+        put(
+            "deal.max_lifetime_months",
+            self.deal.max_lifetime_months.to_string(),
+        );
         for u in self.uncertain_parameters() {
             put(&u.path, u.dist.written.clone());
         }

@@ -36,9 +36,21 @@ impl Summary {
         xs.sort_by(f64::total_cmp);
         let n = xs.len();
         let mean = (n > 0).then(|| xs.iter().sum::<f64>() / n as f64);
-        let sd = mean.filter(|_| n > 1).map(|m| (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt());
+        let sd = mean
+            .filter(|_| n > 1)
+            .map(|m| (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt());
         let [p5, p10, p50, p90, p95] = PERCENTILES.map(|p| percentile_sorted(&xs, p));
-        Summary { n, undefined, mean, sd, p5, p10, p50, p90, p95 }
+        Summary {
+            n,
+            undefined,
+            mean,
+            sd,
+            p5,
+            p10,
+            p50,
+            p90,
+            p95,
+        }
     }
 
     /// The 95% confidence half-width of the mean (1.96 standard errors).

@@ -74,7 +74,10 @@ pub struct Uplift {
 pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
     let runs = &r.runs;
     let column = |m: Metric| runs.iter().map(move |x| x.get(m));
-    let breakdown = |labels: Vec<String>, metrics: &[Metric], values: fn(&RunMetrics) -> &[f32]| -> Vec<Breakdown> {
+    let breakdown = |labels: Vec<String>,
+                     metrics: &[Metric],
+                     values: fn(&RunMetrics) -> &[f32]|
+     -> Vec<Breakdown> {
         labels
             .into_iter()
             .enumerate()
@@ -85,18 +88,34 @@ pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
                     .enumerate()
                     .map(|(j, &metric)| MetricSummary {
                         metric,
-                        summary: Summary::of(runs.iter().map(|x| values(x)[i * metrics.len() + j] as f64)),
+                        summary: Summary::of(
+                            runs.iter().map(|x| values(x)[i * metrics.len() + j] as f64),
+                        ),
                     })
                     .collect(),
             })
             .collect()
     };
-    let sources = r.setup.scenario.sources.iter().map(|s| s.name.clone()).collect();
-    let months = (0..r.model.calendar.months()).map(|m| r.model.calendar.label(m)).collect();
+    let sources = r
+        .setup
+        .scenario
+        .sources
+        .iter()
+        .map(|s| s.name.clone())
+        .collect();
+    let months = (0..r.model.calendar.months())
+        .map(|m| r.model.calendar.label(m))
+        .collect();
     SetupSummary {
         name: r.setup.name.clone(),
         runs: runs.len(),
-        metrics: Metric::ALL.iter().map(|&metric| MetricSummary { metric, summary: Summary::of(column(metric)) }).collect(),
+        metrics: Metric::ALL
+            .iter()
+            .map(|&metric| MetricSummary {
+                metric,
+                summary: Summary::of(column(metric)),
+            })
+            .collect(),
         targets: targets
             .iter()
             .map(|g| TargetChance {
@@ -113,7 +132,11 @@ pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
 
 /// Whether `x` is better than `base` for this metric.
 pub fn is_better(metric: Metric, x: f64, base: f64) -> bool {
-    if metric.lower_is_better() { x < base } else { x > base }
+    if metric.lower_is_better() {
+        x < base
+    } else {
+        x > base
+    }
 }
 
 /// The paired uplift of `setup` against `baseline`, run by run (common random numbers).
@@ -124,13 +147,29 @@ pub fn uplift(setup: &SetupRuns, baseline: &SetupRuns) -> Uplift {
         .map(|&metric| {
             let pair = |(a, b): (&RunMetrics, &RunMetrics)| (a.get(metric), b.get(metric));
             let difference = Summary::of(pairs().map(pair).map(|(x, base)| x - base));
-            let ratio = Summary::of(pairs().map(pair).map(|(x, base)| if base == 0.0 { f64::NAN } else { x / base }));
+            let ratio = Summary::of(
+                pairs()
+                    .map(pair)
+                    .map(|(x, base)| if base == 0.0 { f64::NAN } else { x / base }),
+            );
             let n = setup.runs.len().max(1) as f64;
-            let better = pairs().map(pair).filter(|&(x, base)| !x.is_nan() && !base.is_nan() && is_better(metric, x, base)).count();
-            UpliftRow { metric, difference, ratio, p_better: better as f64 / n }
+            let better = pairs()
+                .map(pair)
+                .filter(|&(x, base)| !x.is_nan() && !base.is_nan() && is_better(metric, x, base))
+                .count();
+            UpliftRow {
+                metric,
+                difference,
+                ratio,
+                p_better: better as f64 / n,
+            }
         })
         .collect();
-    Uplift { setup: setup.setup.name.clone(), baseline: baseline.setup.name.clone(), rows }
+    Uplift {
+        setup: setup.setup.name.clone(),
+        baseline: baseline.setup.name.clone(),
+        rows,
+    }
 }
 
 /// What a `run` or `compare` produced, ready for reports, files and charts.
@@ -189,11 +228,17 @@ pub fn results(all: &[SetupRuns], seed: u64, precision: Option<PrecisionReached>
         horizon_months: s.horizon_months,
         months: (0..cal.months()).map(|m| cal.label(m)).collect(),
         currency: s.currency.clone(),
-        setups: all.iter().map(|r| summarise(r, &r.setup.scenario.targets)).collect(),
+        setups: all
+            .iter()
+            .map(|r| summarise(r, &r.setup.scenario.targets))
+            .collect(),
         uplift: all.iter().skip(1).map(|r| uplift(r, first)).collect(),
         parameters: all
             .iter()
-            .map(|r| SetupParameters { setup: r.setup.name.clone(), values: r.setup.scenario.resolved_parameters().into_iter().collect() })
+            .map(|r| SetupParameters {
+                setup: r.setup.name.clone(),
+                values: r.setup.scenario.resolved_parameters().into_iter().collect(),
+            })
             .collect(),
         precision,
     }

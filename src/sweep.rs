@@ -57,7 +57,11 @@ pub struct Axis {
 impl Axis {
     /// The axis title: the path, and "× factor" for a scaled distribution.
     pub fn title(&self) -> String {
-        if self.scaled { format!("{} (× factor)", self.path) } else { self.path.clone() }
+        if self.scaled {
+            format!("{} (× factor)", self.path)
+        } else {
+            self.path.clone()
+        }
     }
 }
 
@@ -65,8 +69,14 @@ impl Axis {
 pub fn parse_axis(spec: &str, tree: &Node, flag: &str) -> InputResult<Axis> {
     let argument = format!("{flag} {spec}");
     let origin = Origin::Argument(argument.as_str().into());
-    let bad = |msg: String| InputError::new(msg).at(&origin).hint("write PATH=FROM..TO, PATH=FROM..TO:STEP or PATH=a,b,c, e.g. inside_sales.reps=1..6");
-    let (path, values) = spec.split_once('=').ok_or_else(|| bad(format!("`{spec}` is not PATH=VALUES")))?;
+    let bad = |msg: String| {
+        InputError::new(msg).at(&origin).hint(
+            "write PATH=FROM..TO, PATH=FROM..TO:STEP or PATH=a,b,c, e.g. inside_sales.reps=1..6",
+        )
+    };
+    let (path, values) = spec
+        .split_once('=')
+        .ok_or_else(|| bad(format!("`{spec}` is not PATH=VALUES")))?;
     let param = ParamPath::parse(path.trim(), tree, &origin)?;
     let current = param.get(tree);
     let scaled = current.is_some_and(|n| matches!(n.value, Value::Table(_)));
@@ -77,8 +87,17 @@ pub fn parse_axis(spec: &str, tree: &Node, flag: &str) -> InputResult<Axis> {
             Some((t, s)) => (t, Some(s)),
             None => (rest, None),
         };
-        let num = |t: &str| t.trim().replace('_', "").parse::<f64>().ok().filter(|x| x.is_finite());
-        let (from, to) = (num(from).ok_or_else(|| bad(format!("`{from}` is not a number")))?, num(to).ok_or_else(|| bad(format!("`{to}` is not a number")))?);
+        let num = |t: &str| {
+            t.trim()
+                .replace('_', "")
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+        };
+        let (from, to) = (
+            num(from).ok_or_else(|| bad(format!("`{from}` is not a number")))?,
+            num(to).ok_or_else(|| bad(format!("`{to}` is not a number")))?,
+        );
         if to < from {
             return Err(bad(format!("the range {from}..{to} runs backwards")));
         }
@@ -88,14 +107,19 @@ pub fn parse_axis(spec: &str, tree: &Node, flag: &str) -> InputResult<Axis> {
             None if whole && to - from <= 20.0 => 1.0,
             None => (to - from) / 10.0,
         };
-        if !(step > 0.0) {
-            return Err(bad(format!("the step must be greater than 0, found {step}")));
+        if step.is_nan() || step <= 0.0 {
+            return Err(bad(format!(
+                "the step must be greater than 0, found {step}"
+            )));
         }
         let count = ((to - from) / step + 1e-9).floor() + 1.0;
         if count > MAX_POINTS as f64 {
-            return Err(bad(format!("{count} points are more than {MAX_POINTS}")).hint(format!("use a larger step: at most {MAX_POINTS} points")));
+            return Err(bad(format!("{count} points are more than {MAX_POINTS}"))
+                .hint(format!("use a larger step: at most {MAX_POINTS} points")));
         }
-        let mut xs: Vec<f64> = (0..count as usize).map(|i| from + i as f64 * step).collect();
+        let mut xs: Vec<f64> = (0..count as usize)
+            .map(|i| from + i as f64 * step)
+            .collect();
         if whole {
             xs.iter_mut().for_each(|x| *x = x.round());
             xs.dedup();
@@ -116,9 +140,18 @@ pub fn parse_axis(spec: &str, tree: &Node, flag: &str) -> InputResult<Axis> {
             .collect::<InputResult<_>>()?
     };
     if parsed.is_empty() || parsed.len() > MAX_POINTS {
-        return Err(bad(format!("a sweep needs 1 to {MAX_POINTS} values, found {}", parsed.len())));
+        return Err(bad(format!(
+            "a sweep needs 1 to {MAX_POINTS} values, found {}",
+            parsed.len()
+        )));
     }
-    Ok(Axis { path: param.as_str().to_string(), param, values: parsed, scaled, integer })
+    Ok(Axis {
+        path: param.as_str().to_string(),
+        param,
+        values: parsed,
+        scaled,
+        integer,
+    })
 }
 
 /// Multiplies every number of a distribution table by `factor`.
@@ -130,16 +163,28 @@ fn scale(node: &Node, factor: f64) -> Node {
         Value::Table(entries) => Value::Table(
             entries
                 .iter()
-                .map(|e| crate::doc::Entry { key: e.key.clone(), key_origin: e.key_origin.clone(), node: scale(&e.node, factor) })
+                .map(|e| crate::doc::Entry {
+                    key: e.key.clone(),
+                    key_origin: e.key_origin.clone(),
+                    node: scale(&e.node, factor),
+                })
                 .collect(),
         ),
         other => other.clone(),
     };
-    Node { value, origin: node.origin.clone() }
+    Node {
+        value,
+        origin: node.origin.clone(),
+    }
 }
 
 /// The scenario itself (without its variants) with the axes set to `values`.
-pub fn setup_at(tree: &Node, default_name: &str, axes: &[&Axis], values: &[&AxisValue]) -> InputResult<Setup> {
+pub fn setup_at(
+    tree: &Node,
+    default_name: &str,
+    axes: &[&Axis],
+    values: &[&AxisValue],
+) -> InputResult<Setup> {
     let mut t = tree.clone();
     t.remove("variant");
     if let Some(head) = t.get_mut("scenario") {
@@ -148,19 +193,42 @@ pub fn setup_at(tree: &Node, default_name: &str, axes: &[&Axis], values: &[&Axis
     for (axis, value) in axes.iter().zip(values) {
         let origin = Origin::Argument(format!("{}={}", axis.path, value.label()).into());
         let node = match (value, axis.scaled) {
-            (AxisValue::Number(f), true) => scale(axis.param.get(tree).expect("a scaled parameter has a value"), *f),
-            (AxisValue::Number(x), false) if axis.integer || x.fract() == 0.0 && x.abs() < 1e15 => Node { value: Value::Int(*x as i64), origin: origin.clone() },
-            (AxisValue::Number(x), false) => Node { value: Value::Float(*x), origin: origin.clone() },
-            (AxisValue::Choice(s), _) => Node { value: Value::Str(s.clone()), origin: origin.clone() },
+            (AxisValue::Number(f), true) => scale(
+                axis.param
+                    .get(tree)
+                    .expect("a scaled parameter has a value"),
+                *f,
+            ),
+            (AxisValue::Number(x), false) if axis.integer || x.fract() == 0.0 && x.abs() < 1e15 => {
+                Node {
+                    value: Value::Int(*x as i64),
+                    origin: origin.clone(),
+                }
+            }
+            (AxisValue::Number(x), false) => Node {
+                value: Value::Float(*x),
+                origin: origin.clone(),
+            },
+            (AxisValue::Choice(s), _) => Node {
+                value: Value::Str(s.clone()),
+                origin: origin.clone(),
+            },
         };
         axis.param.set(&mut t, node);
     }
-    let mut setups = setups_of(&t, default_name).map_err(|e| InputError { message: format!("at {}: {}", describe(axes, values), e.message), ..e })?;
+    let mut setups = setups_of(&t, default_name).map_err(|e| InputError {
+        message: format!("at {}: {}", describe(axes, values), e.message),
+        ..e
+    })?;
     Ok(setups.swap_remove(0))
 }
 
 fn describe(axes: &[&Axis], values: &[&AxisValue]) -> String {
-    axes.iter().zip(values).map(|(a, v)| format!("{} = {}", a.path, v.label())).collect::<Vec<_>>().join(", ")
+    axes.iter()
+        .zip(values)
+        .map(|(a, v)| format!("{} = {}", a.path, v.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One point of a sweep.
@@ -188,7 +256,14 @@ pub struct Sweep {
 }
 
 /// Simulates one setup and summarises a metric (and a goal).
-fn evaluate(setup: &Setup, metric: Metric, goal: Option<&Goal>, runs: u64, seed: u64, progress: &(dyn Fn(u64) + Sync)) -> (Summary, Option<f64>, SetupRuns) {
+fn evaluate(
+    setup: &Setup,
+    metric: Metric,
+    goal: Option<&Goal>,
+    runs: u64,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Summary, Option<f64>, SetupRuns) {
     let r = engine::run_all(std::slice::from_ref(setup), seed, runs, progress).swap_remove(0);
     let column = || r.runs.iter().map(|x| x.get(metric));
     let summary = Summary::of(column());
@@ -198,23 +273,52 @@ fn evaluate(setup: &Setup, metric: Metric, goal: Option<&Goal>, runs: u64, seed:
 
 /// Runs a sweep over one or two axes. Every point is checked before any is simulated.
 #[allow(clippy::too_many_arguments)]
-pub fn sweep(tree: &Node, name: &str, axes: Vec<Axis>, metric: Metric, goal: Option<Goal>, runs: u64, seed: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<Sweep, Error> {
+pub fn sweep(
+    tree: &Node,
+    name: &str,
+    axes: Vec<Axis>,
+    metric: Metric,
+    goal: Option<Goal>,
+    runs: u64,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Sweep, Error> {
     let grid: Vec<Vec<&AxisValue>> = match axes.as_slice() {
         [a] => a.values.iter().map(|v| vec![v]).collect(),
-        [a, b] => a.values.iter().flat_map(|x| b.values.iter().map(move |y| vec![x, y])).collect(),
-        _ => return Err(InputError::new("a sweep varies one or two parameters").hint("give --vary once or twice").into()),
+        [a, b] => a
+            .values
+            .iter()
+            .flat_map(|x| b.values.iter().map(move |y| vec![x, y]))
+            .collect(),
+        _ => {
+            return Err(InputError::new("a sweep varies one or two parameters")
+                .hint("give --vary once or twice")
+                .into());
+        }
     };
     if grid.len() > MAX_POINTS {
-        return Err(InputError::new(format!("the grid has {} points, more than {MAX_POINTS}", grid.len())).hint("use fewer values per --vary").into());
+        return Err(InputError::new(format!(
+            "the grid has {} points, more than {MAX_POINTS}",
+            grid.len()
+        ))
+        .hint("use fewer values per --vary")
+        .into());
     }
     let axis_refs: Vec<&Axis> = axes.iter().collect();
-    let setups: Vec<Setup> = grid.iter().map(|values| setup_at(tree, name, &axis_refs, values)).collect::<InputResult<_>>()?;
+    let setups: Vec<Setup> = grid
+        .iter()
+        .map(|values| setup_at(tree, name, &axis_refs, values))
+        .collect::<InputResult<_>>()?;
     let points: Vec<Point> = setups
         .iter()
         .zip(&grid)
         .map(|(setup, values)| {
             let (summary, p_goal, _) = evaluate(setup, metric, goal.as_ref(), runs, seed, progress);
-            Point { values: values.iter().map(|v| (*v).clone()).collect(), summary, p_goal }
+            Point {
+                values: values.iter().map(|v| (*v).clone()).collect(),
+                summary,
+                p_goal,
+            }
         })
         .collect();
     let key = |p: &Point| match p.p_goal {
@@ -224,8 +328,20 @@ pub fn sweep(tree: &Node, name: &str, axes: Vec<Axis>, metric: Metric, goal: Opt
             if metric.lower_is_better() { -x } else { x }
         }
     };
-    let best = (0..points.len()).filter(|&i| !key(&points[i]).is_nan()).max_by(|&a, &b| key(&points[a]).total_cmp(&key(&points[b])).then(b.cmp(&a))).unwrap_or(0);
-    Ok(Sweep { scenario: name.to_string(), axes, metric, goal: goal.map(|g| g.to_string()), runs, seed, points, best })
+    let best = (0..points.len())
+        .filter(|&i| !key(&points[i]).is_nan())
+        .max_by(|&a, &b| key(&points[a]).total_cmp(&key(&points[b])).then(b.cmp(&a)))
+        .unwrap_or(0);
+    Ok(Sweep {
+        scenario: name.to_string(),
+        axes,
+        metric,
+        goal: goal.map(|g| g.to_string()),
+        runs,
+        seed,
+        points,
+        best,
+    })
 }
 
 /// What the goal search found.
@@ -235,7 +351,11 @@ pub enum Answer {
     /// The least (or most) value meeting the goal with the confidence.
     Found { value: f64, p_goal: f64 },
     /// P(goal) rises and falls over the range: no single threshold answers it.
-    NonMonotone { feasible: Vec<(f64, f64)>, best_value: f64, best_p_goal: f64 },
+    NonMonotone {
+        feasible: Vec<(f64, f64)>,
+        best_value: f64,
+        best_p_goal: f64,
+    },
     /// No value in the range meets the goal with the confidence.
     Unreachable { best_value: f64, best_p_goal: f64 },
 }
@@ -281,10 +401,25 @@ pub struct Target {
 /// Finds the least value of a parameter (the most, where the goal improves as
 /// it falls) that meets `goal` with probability `confidence`.
 #[allow(clippy::too_many_arguments)]
-pub fn target(tree: &Node, name: &str, axis: Axis, range: (f64, f64), goal: Goal, confidence: f64, runs: u64, seed: u64, progress: &(dyn Fn(u64) + Sync)) -> Result<Target, Error> {
+pub fn target(
+    tree: &Node,
+    name: &str,
+    axis: Axis,
+    range: (f64, f64),
+    goal: Goal,
+    confidence: f64,
+    runs: u64,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Target, Error> {
     let (lo, hi) = range;
-    let integer = axis.integer || (lo.fract() == 0.0 && hi.fract() == 0.0 && axis.param.get(tree).is_none());
-    let mut grid: Vec<f64> = if integer && hi - lo <= 12.0 { (lo as i64..=hi as i64).map(|x| x as f64).collect() } else { (0..=10).map(|i| lo + (hi - lo) * i as f64 / 10.0).collect() };
+    let integer =
+        axis.integer || (lo.fract() == 0.0 && hi.fract() == 0.0 && axis.param.get(tree).is_none());
+    let mut grid: Vec<f64> = if integer && hi - lo <= 12.0 {
+        (lo as i64..=hi as i64).map(|x| x as f64).collect()
+    } else {
+        (0..=10).map(|i| lo + (hi - lo) * i as f64 / 10.0).collect()
+    };
     if integer {
         grid.iter_mut().for_each(|x| *x = x.round());
         grid.dedup();
@@ -306,25 +441,59 @@ pub fn target(tree: &Node, name: &str, axis: Axis, range: (f64, f64), goal: Goal
     // With common random numbers P(goal) is monotone where the model is; allow for the
     // noise of a proportion over `runs` runs.
     let tolerance = (3.0 * (0.25 / runs as f64).sqrt()).max(0.01);
-    let against = |a: f64, b: f64| if increasing { b < a - tolerance } else { b > a + tolerance };
+    let against = |a: f64, b: f64| {
+        if increasing {
+            b < a - tolerance
+        } else {
+            b > a + tolerance
+        }
+    };
     let monotone = ps.windows(2).all(|w| !against(w[0], w[1]));
-    let (best_i, _) = ps.iter().enumerate().fold((0, f64::MIN), |(bi, bp), (i, &p)| if p > bp { (i, p) } else { (bi, bp) });
+    let (best_i, _) =
+        ps.iter().enumerate().fold(
+            (0, f64::MIN),
+            |(bi, bp), (i, &p)| if p > bp { (i, p) } else { (bi, bp) },
+        );
     let answer = if !ps.iter().any(|&p| p >= confidence) {
-        Answer::Unreachable { best_value: grid[best_i], best_p_goal: ps[best_i] }
+        Answer::Unreachable {
+            best_value: grid[best_i],
+            best_p_goal: ps[best_i],
+        }
     } else if !monotone {
-        Answer::NonMonotone { feasible: feasible_intervals(&grid, &ps, confidence), best_value: grid[best_i], best_p_goal: ps[best_i] }
+        Answer::NonMonotone {
+            feasible: feasible_intervals(&grid, &ps, confidence),
+            best_value: grid[best_i],
+            best_p_goal: ps[best_i],
+        }
     } else {
         // The boundary between the last failing and the first passing grid point, refined by bisection.
-        let order: Vec<usize> = if increasing { (0..grid.len()).collect() } else { (0..grid.len()).rev().collect() };
-        let first_ok = order.iter().position(|&i| ps[i] >= confidence).expect("some point passes");
+        let order: Vec<usize> = if increasing {
+            (0..grid.len()).collect()
+        } else {
+            (0..grid.len()).rev().collect()
+        };
+        let first_ok = order
+            .iter()
+            .position(|&i| ps[i] >= confidence)
+            .expect("some point passes");
         if first_ok == 0 {
-            Answer::Found { value: grid[order[0]], p_goal: ps[order[0]] }
+            Answer::Found {
+                value: grid[order[0]],
+                p_goal: ps[order[0]],
+            }
         } else {
             let (mut fail, mut pass) = (grid[order[first_ok - 1]], grid[order[first_ok]]);
             let mut p_pass = ps[order[first_ok]];
             let precision = if integer { 1.0 } else { (hi - lo) / 200.0 };
             while (pass - fail).abs() > precision {
-                let mid = if integer { ((fail + pass) / 2.0).floor().max(fail.min(pass) + 1.0).min(fail.max(pass) - 1.0) } else { (fail + pass) / 2.0 };
+                let mid = if integer {
+                    ((fail + pass) / 2.0)
+                        .floor()
+                        .max(fail.min(pass) + 1.0)
+                        .min(fail.max(pass) - 1.0)
+                } else {
+                    (fail + pass) / 2.0
+                };
                 if mid == fail || mid == pass {
                     break;
                 }
@@ -336,18 +505,34 @@ pub fn target(tree: &Node, name: &str, axis: Axis, range: (f64, f64), goal: Goal
                     fail = mid;
                 }
             }
-            Answer::Found { value: pass, p_goal: p_pass }
+            Answer::Found {
+                value: pass,
+                p_goal: p_pass,
+            }
         }
     };
     curve.sort_by(|a, b| a.0.total_cmp(&b.0));
     let at = match &answer {
         Answer::Found { value, .. } => *value,
-        Answer::NonMonotone { best_value, .. } | Answer::Unreachable { best_value, .. } => *best_value,
+        Answer::NonMonotone { best_value, .. } | Answer::Unreachable { best_value, .. } => {
+            *best_value
+        }
     };
     let value = AxisValue::Number(at);
     let setup = setup_at(tree, name, &[&axis], &[&value])?;
     let (_, _, runs_at) = evaluate(&setup, goal.metric, Some(&goal), runs, seed, progress);
-    Ok(Target { scenario: name.to_string(), path: axis.title(), goal: goal.to_string(), confidence, runs, seed, curve, increasing, answer, cascade: cascade(&runs_at) })
+    Ok(Target {
+        scenario: name.to_string(),
+        path: axis.title(),
+        goal: goal.to_string(),
+        confidence,
+        runs,
+        seed,
+        curve,
+        increasing,
+        answer,
+        cascade: cascade(&runs_at),
+    })
 }
 
 fn feasible_intervals(grid: &[f64], ps: &[f64], confidence: f64) -> Vec<(f64, f64)> {
@@ -372,8 +557,20 @@ fn feasible_intervals(grid: &[f64], ps: &[f64], confidence: f64) -> Vec<(f64, f6
 /// The KPI cascade of a set of runs.
 pub fn cascade(r: &SetupRuns) -> Cascade {
     let months = r.model.calendar.months();
-    let stages = [Metric::Leads, Metric::Mqls, Metric::Sqls, Metric::Opportunities, Metric::Won];
-    let rates = [None, Some(Metric::MqlRate), Some(Metric::MqlToSql), Some(Metric::SqlToOpportunity), Some(Metric::WinRate)];
+    let stages = [
+        Metric::Leads,
+        Metric::Mqls,
+        Metric::Sqls,
+        Metric::Opportunities,
+        Metric::Won,
+    ];
+    let rates = [
+        None,
+        Some(Metric::MqlRate),
+        Some(Metric::MqlToSql),
+        Some(Metric::SqlToOpportunity),
+        Some(Metric::WinRate),
+    ];
     let width = MONTHLY_METRICS.len();
     Cascade {
         stages: stages
@@ -389,8 +586,15 @@ pub fn cascade(r: &SetupRuns) -> Cascade {
         by_month: stages
             .iter()
             .map(|m| {
-                let j = MONTHLY_METRICS.iter().position(|x| x == m).expect("stages are monthly metrics");
-                (0..months).map(|month| Summary::of(r.runs.iter().map(|x| x.by_month[month * width + j] as f64))).collect()
+                let j = MONTHLY_METRICS
+                    .iter()
+                    .position(|x| x == m)
+                    .expect("stages are monthly metrics");
+                (0..months)
+                    .map(|month| {
+                        Summary::of(r.runs.iter().map(|x| x.by_month[month * width + j] as f64))
+                    })
+                    .collect()
             })
             .collect(),
     }

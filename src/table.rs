@@ -24,7 +24,10 @@ enum Row {
 impl Table {
     /// A table with these column headings (the first is the row-label column).
     pub fn new(header: Vec<String>) -> Table {
-        Table { header, rows: Vec::new() }
+        Table {
+            header,
+            rows: Vec::new(),
+        }
     }
 
     /// A section heading spanning the table.
@@ -39,7 +42,11 @@ impl Table {
 
     /// Widths of the columns from their cells (headings wrap to fit).
     fn widths(&self, max_header: usize) -> Vec<usize> {
-        let mut widths: Vec<usize> = self.header.iter().map(|h| width(h).min(max_header)).collect();
+        let mut widths: Vec<usize> = self
+            .header
+            .iter()
+            .map(|h| width(h).min(max_header))
+            .collect();
         for row in &self.rows {
             if let Row::Cells(cells) = row {
                 for (w, c) in widths.iter_mut().zip(cells) {
@@ -59,7 +66,12 @@ impl Table {
     /// Renders the table: labels left-aligned, values right-aligned, two spaces between columns.
     pub fn render(&self) -> String {
         let widths = self.widths(24);
-        let wrapped: Vec<Vec<String>> = self.header.iter().zip(&widths).map(|(h, &w)| wrap(h, w)).collect();
+        let wrapped: Vec<Vec<String>> = self
+            .header
+            .iter()
+            .zip(&widths)
+            .map(|(h, &w)| wrap(h, w))
+            .collect();
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(0);
         let mut out = String::new();
         for line in 0..lines {
@@ -68,7 +80,11 @@ impl Table {
                 .iter()
                 .map(|parts| {
                     let offset = lines - parts.len();
-                    if line >= offset { parts[line - offset].clone() } else { String::new() }
+                    if line >= offset {
+                        parts[line - offset].clone()
+                    } else {
+                        String::new()
+                    }
                 })
                 .collect();
             out.push_str(&line_of(&cells, &widths));
@@ -145,14 +161,24 @@ mod tests {
         t.row(vec!["受注数".into(), "12".into(), "3".into()]);
         t.row(vec!["Won deals".into(), "1,234".into(), "45".into()]);
         let text = t.render();
-        let rows: Vec<&str> = text.lines().filter(|l| l.ends_with('3') || l.ends_with("45")).collect();
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.ends_with('3') || l.ends_with("45"))
+            .collect();
         assert_eq!(rows.len(), 2);
         assert_eq!(width(rows[0]), width(rows[1]));
     }
 
     #[test]
     fn wrap_breaks_long_headings() {
-        assert_eq!(wrap("Baseline: no MA, field sales", 12), vec!["Baseline: no", "MA, field", "sales"]);
-        assert!(wrap("ＭＡとインサイドセールス", 8).iter().all(|l| width(l) <= 8));
+        assert_eq!(
+            wrap("Baseline: no MA, field sales", 12),
+            vec!["Baseline: no", "MA, field", "sales"]
+        );
+        assert!(
+            wrap("ＭＡとインサイドセールス", 8)
+                .iter()
+                .all(|l| width(l) <= 8)
+        );
     }
 }

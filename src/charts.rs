@@ -1,1 +1,0 @@
-//! PNG charts (to be written).
