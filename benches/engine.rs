@@ -10,19 +10,24 @@ use funnelsim::metric::Metric;
 use funnelsim::scenario::{self, Setup};
 
 fn example() -> scenario::Loaded {
-    scenario::load(Path::new("scenarios/ma_inside_sales.toml"), &[]).expect("the bundled example is valid")
+    scenario::load(Path::new("scenarios/ma_inside_sales.toml"), &[])
+        .expect("the bundled example is valid")
 }
 
 /// The example with `--set` assignments applied.
 fn example_with(sets: &[String]) -> Vec<Setup> {
-    scenario::load(Path::new("scenarios/ma_inside_sales.toml"), sets).expect("valid").setups
+    scenario::load(Path::new("scenarios/ma_inside_sales.toml"), sets)
+        .expect("valid")
+        .setups
 }
 
 fn reference(c: &mut Criterion) {
     let setups = example().setups;
     let mut g = c.benchmark_group("reference");
     g.sample_size(10);
-    g.bench_function("ma_inside_sales_2_setups_10000_runs", |b| b.iter(|| black_box(engine::run_all(&setups, 42, 10_000, &|_| {}))));
+    g.bench_function("ma_inside_sales_2_setups_10000_runs", |b| {
+        b.iter(|| black_box(engine::run_all(&setups, 42, 10_000, &|_| {})))
+    });
     g.finish();
 }
 
@@ -33,12 +38,24 @@ fn lead_volume(c: &mut Criterion) {
         let sets: Vec<String> = ["web_ads", "web_inquiries", "events", "referrals"]
             .iter()
             .map(|s| {
-                let base = example().setups[0].scenario.sources.iter().find(|x| x.name == *s).expect("source").leads_per_month.dist.quantile(0.5);
+                let base = example().setups[0]
+                    .scenario
+                    .sources
+                    .iter()
+                    .find(|x| x.name == *s)
+                    .expect("source")
+                    .leads_per_month
+                    .dist
+                    .quantile(0.5);
                 format!("source.{s}.leads_per_month={}", base * factor)
             })
             .collect();
         let setups = example_with(&sets);
-        g.bench_with_input(BenchmarkId::from_parameter(format!("{factor}x")), &setups, |b, s| b.iter(|| black_box(engine::run_all(s, 42, 1000, &|_| {}))));
+        g.bench_with_input(
+            BenchmarkId::from_parameter(format!("{factor}x")),
+            &setups,
+            |b, s| b.iter(|| black_box(engine::run_all(s, 42, 1000, &|_| {}))),
+        );
     }
     g.finish();
 }
@@ -48,7 +65,9 @@ fn horizon(c: &mut Criterion) {
     g.sample_size(10);
     for months in [12, 36, 120] {
         let setups = example_with(&[format!("scenario.horizon_months={months}")]);
-        g.bench_with_input(BenchmarkId::from_parameter(months), &setups, |b, s| b.iter(|| black_box(engine::run_all(s, 42, 1000, &|_| {}))));
+        g.bench_with_input(BenchmarkId::from_parameter(months), &setups, |b, s| {
+            b.iter(|| black_box(engine::run_all(s, 42, 1000, &|_| {})))
+        });
     }
     g.finish();
 }
@@ -59,7 +78,9 @@ fn runs(c: &mut Criterion) {
     g.sample_size(10);
     // 100,000 runs take minutes a sample: measured as a whole process in benches/README.md.
     for n in [1_000u64, 10_000] {
-        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| b.iter(|| black_box(engine::run_all(&setups, 42, n, &|_| {}))));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
+            b.iter(|| black_box(engine::run_all(&setups, 42, n, &|_| {})))
+        });
     }
     g.finish();
 }
@@ -70,8 +91,25 @@ fn sweep(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("10_points_1000_runs", |b| {
         b.iter(|| {
-            let axis = funnelsim::sweep::parse_axis("marketing.mql_threshold=30..75:5", &loaded.tree, "--vary").expect("valid");
-            black_box(funnelsim::sweep::sweep(&loaded.tree, &loaded.name, vec![axis], Metric::Won, None, 1000, 42, &|_| {}).expect("runs"))
+            let axis = funnelsim::sweep::parse_axis(
+                "marketing.mql_threshold=30..75:5",
+                &loaded.tree,
+                "--vary",
+            )
+            .expect("valid");
+            black_box(
+                funnelsim::sweep::sweep(
+                    &loaded.tree,
+                    &loaded.name,
+                    vec![axis],
+                    Metric::Won,
+                    None,
+                    1000,
+                    42,
+                    &|_| {},
+                )
+                .expect("runs"),
+            )
         })
     });
     g.finish();

@@ -20,7 +20,10 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.push((p.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&p).unwrap()));
+                out.push((
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }
@@ -33,7 +36,16 @@ fn the_same_seed_gives_the_same_bytes_with_one_and_two_threads() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
         let status = funnelsim()
-            .args(["run", "scenarios/ma_inside_sales.toml", "--runs", "300", "--samples", "--threads", threads, "--out"])
+            .args([
+                "run",
+                "scenarios/ma_inside_sales.toml",
+                "--runs",
+                "300",
+                "--samples",
+                "--threads",
+                threads,
+                "--out",
+            ])
             .arg(dir.path())
             .status()
             .unwrap();
@@ -51,15 +63,24 @@ fn the_same_seed_gives_the_same_bytes_with_one_and_two_threads() {
 #[test]
 fn the_precision_stop_meets_its_claim_and_stops_earlier_when_looser() {
     let setups = common::setups(&common::plain(""));
-    let (tight, reached_tight) = funnelsim::engine::run_until_precise(&setups, 41, 0.01, 100_000, &|_| {});
-    let (loose, reached_loose) = funnelsim::engine::run_until_precise(&setups, 41, 0.05, 100_000, &|_| {});
+    let (tight, reached_tight) =
+        funnelsim::engine::run_until_precise(&setups, 41, 0.01, 100_000, &|_| {});
+    let (loose, reached_loose) =
+        funnelsim::engine::run_until_precise(&setups, 41, 0.05, 100_000, &|_| {});
     assert!(reached_tight <= 0.01 && reached_loose <= 0.05);
     assert!(loose[0].runs.len() < tight[0].runs.len());
-    assert_eq!(tight[0].runs.len() as u64 % funnelsim::engine::PRECISION_BATCH, 0);
+    assert_eq!(
+        tight[0].runs.len() as u64 % funnelsim::engine::PRECISION_BATCH,
+        0
+    );
     // Won deals are Poisson(360 * 0.06 = 21.6): the claimed ±1% at 95% holds against the truth.
     let won = common::column(&tight[0], funnelsim::metric::Metric::Won);
     let (mean, _) = common::mean_var(&won);
-    assert!((mean - 21.6).abs() <= 0.01 * 21.6, "mean {mean} with {} runs", won.len());
+    assert!(
+        (mean - 21.6).abs() <= 0.01 * 21.6,
+        "mean {mean} with {} runs",
+        won.len()
+    );
     // The runs made match the closed form: won, the smallest count, needs
     // n = (1.96 / 0.01)^2 / 21.6 ≈ 1,779 runs, so two batches of 1,000.
     assert_eq!(tight[0].runs.len(), 2000);
@@ -69,11 +90,29 @@ fn the_precision_stop_meets_its_claim_and_stops_earlier_when_looser() {
 #[test]
 fn a_precision_run_reports_its_runs_and_precision() {
     let dir = tempfile::tempdir().unwrap();
-    let out = funnelsim().args(["run", "scenarios/baseline.toml", "--precision", "0.05", "--out"]).arg(dir.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = funnelsim()
+        .args([
+            "run",
+            "scenarios/baseline.toml",
+            "--precision",
+            "0.05",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("precision: every count's mean within ±"), "{text}");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    assert!(
+        text.contains("precision: every count's mean within ±"),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
     assert!(json["precision"]["reached"].as_f64().unwrap() <= 0.05);
     assert_eq!(json["runs"].as_u64().unwrap() % 1000, 0);
 }
@@ -84,14 +123,28 @@ fn ctrl_c_and_sigterm_stop_without_partial_files() {
     for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
         let dir = tempfile::tempdir().unwrap();
         let mut child = funnelsim()
-            .args(["run", "scenarios/ma_inside_sales.toml", "--runs", "1000000", "--quiet", "--out"])
+            .args([
+                "run",
+                "scenarios/ma_inside_sales.toml",
+                "--runs",
+                "1000000",
+                "--quiet",
+                "--out",
+            ])
             .arg(dir.path())
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(1500));
-        Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(code), "after kill {signal}");
-        assert!(files(dir.path()).is_empty(), "files left after kill {signal}: {:?}", files(dir.path()).iter().map(|f| &f.0).collect::<Vec<_>>());
+        assert!(
+            files(dir.path()).is_empty(),
+            "files left after kill {signal}: {:?}",
+            files(dir.path()).iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
     }
 }

@@ -8,13 +8,27 @@ use funnelsim::summary::{results, uplift};
 
 #[test]
 fn a_setup_compared_with_itself_has_no_uplift() {
-    let all = run(&plain("[deal]\nmonthly_revenue = { range = [1000, 3000] }"), 400, 21);
+    let all = run(
+        &plain("[deal]\nmonthly_revenue = { range = [1000, 3000] }"),
+        400,
+        21,
+    );
     let u = uplift(&all[0], &all[0]);
     for row in u.rows.iter().filter(|r| r.difference.n > 0) {
         let d = &row.difference;
-        assert_eq!((d.p5, d.p95, d.sd), (Some(0.0), Some(0.0), Some(0.0)), "{}", row.metric);
+        assert_eq!(
+            (d.p5, d.p95, d.sd),
+            (Some(0.0), Some(0.0), Some(0.0)),
+            "{}",
+            row.metric
+        );
         if row.ratio.n > 0 {
-            assert_eq!((row.ratio.p5, row.ratio.p95), (Some(1.0), Some(1.0)), "{}", row.metric);
+            assert_eq!(
+                (row.ratio.p5, row.ratio.p95),
+                (Some(1.0), Some(1.0)),
+                "{}",
+                row.metric
+            );
         }
         assert_eq!(row.p_better, 0.0, "{}", row.metric);
     }
@@ -41,7 +55,10 @@ fn variants_that_change_nothing_match_run_by_run() {
 fn p_better_is_the_chance_on_a_constructed_case() {
     // Cost is fixed_per_month * 6: uniform on [0, 100] in the baseline, 80 in the variant.
     // The variant is cheaper exactly when the baseline's draw exceeds 80: P = 0.2.
-    let toml = format!("{}\n[[variant]]\nname = \"fixed\"\nset = {{ \"costs.fixed_per_month\" = 80 }}\n", plain("[costs.fixed_per_month]\nuniform = [0, 100]"));
+    let toml = format!(
+        "{}\n[[variant]]\nname = \"fixed\"\nset = {{ \"costs.fixed_per_month\" = 80 }}\n",
+        plain("[costs.fixed_per_month]\nuniform = [0, 100]")
+    );
     let n = 4000;
     let all = run(&toml, n, 23);
     let u = uplift(&all[1], &all[0]);
@@ -88,23 +105,41 @@ set = { "follow_up.sla_days" = 4 }
     let u = uplift(&all[1], &all[0]);
     let row = &u.rows[Metric::Sqls.index()];
     let paired = row.difference.p90.unwrap() - row.difference.p10.unwrap();
-    let (a, b) = (all[0].runs.iter().map(|r| r.get(Metric::Sqls)), all[1].runs.iter().map(|r| r.get(Metric::Sqls)));
-    let (sa, sb) = (funnelsim::stats::Summary::of(a), funnelsim::stats::Summary::of(b));
+    let (a, b) = (
+        all[0].runs.iter().map(|r| r.get(Metric::Sqls)),
+        all[1].runs.iter().map(|r| r.get(Metric::Sqls)),
+    );
+    let (sa, sb) = (
+        funnelsim::stats::Summary::of(a),
+        funnelsim::stats::Summary::of(b),
+    );
     // Unpaired: the difference's interval from the two setups' separate percentiles.
     let unpaired = (sb.p90.unwrap() - sa.p10.unwrap()) - (sb.p10.unwrap() - sa.p90.unwrap());
-    assert!(row.difference.p50.unwrap() > 0.0, "the shorter SLA helps: {:?}", row.difference);
+    assert!(
+        row.difference.p50.unwrap() > 0.0,
+        "the shorter SLA helps: {:?}",
+        row.difference
+    );
     assert!(row.p_better > 0.9, "P(better) {}", row.p_better);
-    assert!(paired < 0.3 * unpaired, "paired width {paired} vs unpaired {unpaired}");
+    assert!(
+        paired < 0.3 * unpaired,
+        "paired width {paired} vs unpaired {unpaired}"
+    );
 }
 
 #[test]
 fn the_bundled_example_gives_two_to_three_times_the_opportunities() {
-    let loaded = funnelsim::scenario::load(std::path::Path::new("scenarios/ma_inside_sales.toml"), &[]).unwrap();
+    let loaded =
+        funnelsim::scenario::load(std::path::Path::new("scenarios/ma_inside_sales.toml"), &[])
+            .unwrap();
     assert_eq!(loaded.setups[0].name, "Baseline");
     let all = funnelsim::engine::run_all(&loaded.setups, 42, 1000, &|_| {});
     let u = uplift(&all[1], &all[0]);
     let ratio = u.rows[Metric::Opportunities.index()].ratio.p50.unwrap();
-    assert!((2.0..=3.0).contains(&ratio), "opportunities ratio p50 {ratio}");
+    assert!(
+        (2.0..=3.0).contains(&ratio),
+        "opportunities ratio p50 {ratio}"
+    );
 }
 
 #[test]
@@ -118,18 +153,30 @@ fn japanese_names_round_trip_into_files_and_an_aligned_table() {
     let csv = String::from_utf8(funnelsim::output::summary_csv(&r)).unwrap();
     assert!(csv.starts_with('\u{FEFF}'));
     assert!(csv.contains("MA＋インサイドセールス,metric,won"));
-    let by_source = String::from_utf8(funnelsim::output::breakdown_csv(&r, "source", false)).unwrap();
+    let by_source =
+        String::from_utf8(funnelsim::output::breakdown_csv(&r, "source", false)).unwrap();
     assert!(by_source.contains(",展示会,leads,"));
-    let json: serde_json::Value = serde_json::from_slice(&funnelsim::output::summary_json(&r)).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&funnelsim::output::summary_json(&r)).unwrap();
     assert_eq!(json["setups"][1]["name"], "MA＋インサイドセールス");
     assert_eq!(json["setups"][0]["by_source"][0]["label"], "展示会");
     assert_eq!(json["uplift"][0]["setup"], "MA＋インサイドセールス");
     let text = funnelsim::report::text(&r);
     // Every row of the KPI table ends at the same display column.
-    let first_table = text.split("\n\n").find(|t| t.contains("Won deals")).expect("the KPI table");
-    let rows: Vec<usize> = first_table.lines().filter(|l| l.starts_with("  ") && l.contains('(')).map(funnelsim::table::width).collect();
+    let first_table = text
+        .split("\n\n")
+        .find(|t| t.contains("Won deals"))
+        .expect("the KPI table");
+    let rows: Vec<usize> = first_table
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains('('))
+        .map(funnelsim::table::width)
+        .collect();
     assert!(rows.len() > 10);
-    let header = first_table.lines().find(|l| l.contains("MA＋") || l.contains("インサ")).expect("the setup heading");
+    let header = first_table
+        .lines()
+        .find(|l| l.contains("MA＋") || l.contains("インサ"))
+        .expect("the setup heading");
     assert!(funnelsim::table::width(header) <= rows[0]);
     assert!(rows.iter().all(|w| *w == rows[0]), "ragged rows: {rows:?}");
 }

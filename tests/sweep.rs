@@ -16,25 +16,53 @@ fn a_sweep_of_lead_volume_follows_the_closed_form_line() {
     let t = tree(&plain(""));
     let axis = sweep::parse_axis("source.web.leads_per_month=20..100:20", &t, "--vary").unwrap();
     let runs = 2000;
-    let s = sweep::sweep(&t, "plain", vec![axis], Metric::Won, None, runs, 31, &|_| {}).unwrap();
+    let s = sweep::sweep(
+        &t,
+        "plain",
+        vec![axis],
+        Metric::Won,
+        None,
+        runs,
+        31,
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!(s.points.len(), 5);
     for p in &s.points {
         let leads = p.values[0].number().unwrap();
         let lambda = 6.0 * leads * 0.06;
         let se = (lambda / runs as f64).sqrt();
         let mean = p.summary.mean.unwrap();
-        assert!((mean - lambda).abs() < 4.0 * se, "L = {leads}: mean {mean} vs {lambda}");
+        assert!(
+            (mean - lambda).abs() < 4.0 * se,
+            "L = {leads}: mean {mean} vs {lambda}"
+        );
     }
     assert_eq!(s.best, 4, "more leads, more won deals");
 }
 
 #[test]
 fn common_random_numbers_keep_won_non_decreasing_in_reps() {
-    let loaded = funnelsim::scenario::load(std::path::Path::new("scenarios/ma_inside_sales.toml"), &[]).unwrap();
+    let loaded =
+        funnelsim::scenario::load(std::path::Path::new("scenarios/ma_inside_sales.toml"), &[])
+            .unwrap();
     let axis = sweep::parse_axis("inside_sales.reps=1..6", &loaded.tree, "--vary").unwrap();
-    let s = sweep::sweep(&loaded.tree, &loaded.name, vec![axis], Metric::Won, None, 400, 32, &|_| {}).unwrap();
+    let s = sweep::sweep(
+        &loaded.tree,
+        &loaded.name,
+        vec![axis],
+        Metric::Won,
+        None,
+        400,
+        32,
+        &|_| {},
+    )
+    .unwrap();
     let p50: Vec<f64> = s.points.iter().map(|p| p.summary.p50.unwrap()).collect();
-    assert!(p50.windows(2).all(|w| w[1] >= w[0]), "p50 of won by reps: {p50:?}");
+    assert!(
+        p50.windows(2).all(|w| w[1] >= w[0]),
+        "p50 of won by reps: {p50:?}"
+    );
 }
 
 /// P(Poisson(lambda) >= k).
@@ -50,12 +78,27 @@ fn poisson_at_least(lambda: f64, k: u64) -> f64 {
 #[test]
 fn target_finds_the_known_least_lead_volume() {
     // won ~ Poisson(0.36 L): the least L with P(won >= 20) >= 0.8, searched over whole leads.
-    let exact = (1..200u64).find(|&l| poisson_at_least(0.36 * l as f64, 20) >= 0.8).unwrap() as f64;
+    let exact = (1..200u64)
+        .find(|&l| poisson_at_least(0.36 * l as f64, 20) >= 0.8)
+        .unwrap() as f64;
     let t = tree(&plain(""));
     let axis = sweep::parse_axis("source.web.leads_per_month=1", &t, "--solve").unwrap();
     let goal = Goal::parse("won >= 20").unwrap();
-    let r = sweep::target(&t, "plain", axis, (20.0, 120.0), goal, 0.8, 4000, 33, &|_| {}).unwrap();
-    let Answer::Found { value, p_goal } = r.answer else { panic!("expected an answer, got {:?}", r.answer) };
+    let r = sweep::target(
+        &t,
+        "plain",
+        axis,
+        (20.0, 120.0),
+        goal,
+        0.8,
+        4000,
+        33,
+        &|_| {},
+    )
+    .unwrap();
+    let Answer::Found { value, p_goal } = r.answer else {
+        panic!("expected an answer, got {:?}", r.answer)
+    };
     assert!((value - exact).abs() <= 1.0, "found {value}, exact {exact}");
     assert!(p_goal >= 0.8);
     assert!(r.increasing);
@@ -97,10 +140,31 @@ sales_cycle_days = 0
     let t = tree(toml);
     let axis = sweep::parse_axis("marketing.mql_threshold=1", &t, "--solve").unwrap();
     let goal = Goal::parse("won >= 25").unwrap();
-    let r = sweep::target(&t, "threshold", axis, (0.0, 100.0), goal, 0.8, 300, 34, &|_| {}).unwrap();
-    let Answer::NonMonotone { feasible, best_value, best_p_goal } = &r.answer else { panic!("expected non-monotone, got {:?}", r.answer) };
+    let r = sweep::target(
+        &t,
+        "threshold",
+        axis,
+        (0.0, 100.0),
+        goal,
+        0.8,
+        300,
+        34,
+        &|_| {},
+    )
+    .unwrap();
+    let Answer::NonMonotone {
+        feasible,
+        best_value,
+        best_p_goal,
+    } = &r.answer
+    else {
+        panic!("expected non-monotone, got {:?}", r.answer)
+    };
     assert!(!feasible.is_empty());
-    assert!(*best_value > 30.0 && *best_value < 95.0, "best at {best_value}");
+    assert!(
+        *best_value > 30.0 && *best_value < 95.0,
+        "best at {best_value}"
+    );
     assert!(*best_p_goal >= 0.8);
 }
 
@@ -108,13 +172,33 @@ sales_cycle_days = 0
 fn an_unreachable_goal_is_reported_with_exit_code_0_and_the_best_chance() {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_funnelsim"))
-        .args(["target", "scenarios/baseline.toml", "--goal", "won >= 100000", "--solve", "sales.reps", "--range", "1..8", "--runs", "50", "--out"])
+        .args([
+            "target",
+            "scenarios/baseline.toml",
+            "--goal",
+            "won >= 100000",
+            "--solve",
+            "sales.reps",
+            "--range",
+            "1..8",
+            "--runs",
+            "50",
+            "--out",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("No value in the range meets the goal"), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("No value in the range meets the goal"),
+        "{stdout}"
+    );
     assert!(stdout.contains("with P = 0%"), "{stdout}");
     assert!(dir.path().join("target.csv").is_file());
 }

@@ -35,10 +35,17 @@ pub fn assert_poisson(xs: &[f64], lambda: f64, what: &str) {
     let n = xs.len() as f64;
     let (mean, var) = mean_var(xs);
     let se_mean = (lambda / n).sqrt();
-    assert!((mean - lambda).abs() < 4.0 * se_mean, "{what}: mean {mean} vs Poisson {lambda} (se {se_mean})");
+    assert!(
+        (mean - lambda).abs() < 4.0 * se_mean,
+        "{what}: mean {mean} vs Poisson {lambda} (se {se_mean})"
+    );
     // Var(s^2) = (mu4 - sigma^4 (n-3)/(n-1)) / n, with mu4 = lambda (1 + 3 lambda) for a Poisson.
-    let se_var = ((lambda * (1.0 + 3.0 * lambda) - lambda * lambda * (n - 3.0) / (n - 1.0)) / n).sqrt();
-    assert!((var - lambda).abs() < 4.0 * se_var, "{what}: variance {var} vs Poisson {lambda} (se {se_var})");
+    let se_var =
+        ((lambda * (1.0 + 3.0 * lambda) - lambda * lambda * (n - 3.0) / (n - 1.0)) / n).sqrt();
+    assert!(
+        (var - lambda).abs() < 4.0 * se_var,
+        "{what}: variance {var} vs Poisson {lambda} (se {se_var})"
+    );
 }
 
 /// A plain funnel with fixed rates, no capacity limit and no decay; `extra` is appended.
