@@ -570,7 +570,7 @@ fn simulate_and_write(
         "report.md",
         report_md::report_md(&results, &names).into_bytes(),
     );
-    let written = files.commit(&dir)?;
+    let written = files.commit_replacing(&dir, &output::is_run_output)?;
     let mut text = match out.format {
         Format::Text => report::text(&results),
         Format::Json => String::from_utf8(output::summary_json(&results)).expect("JSON is UTF-8"),
