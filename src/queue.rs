@@ -101,7 +101,13 @@ impl Queue {
     /// Removes every cohort that has waited more than `sla_days` (today - join day > sla).
     pub fn expire(&mut self, day: usize, sla_days: u32, mut expired: impl FnMut(Cohort)) {
         let limit = day as i64 - sla_days as i64;
-        if !self.items.iter().any(|w| (w.join_day as i64) < limit) {
+        // The oldest cohort sits at one end for the join-day orders: look only there.
+        let expired_any = match self.order {
+            QueueOrder::OldestFirst => self.items.front().is_some_and(|w| (w.join_day as i64) < limit),
+            QueueOrder::NewestFirst => self.items.back().is_some_and(|w| (w.join_day as i64) < limit),
+            QueueOrder::HighestScoreFirst => self.items.iter().any(|w| (w.join_day as i64) < limit),
+        };
+        if !expired_any {
             return;
         }
         self.items.retain(|w| {

@@ -117,7 +117,9 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
     poisson_cached(rng, lambda, (-lambda).exp())
 }
 
-/// A binomial count.
+/// A binomial count: a uniform per item for small n, inversion (BINV, about
+/// n·min(p, 1-p) steps) when that is small, else rand_distr's BTPE, whose cost
+/// does not grow with n.
 pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if n == 0 || p <= 0.0 {
         return 0;
@@ -125,8 +127,25 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if p >= 1.0 {
         return n;
     }
-    if n < 48 {
+    if n < 24 {
         return (0..n).filter(|_| rng.random::<f64>() < p).count() as u64;
+    }
+    if p > 0.5 {
+        return n - binomial(rng, n, 1.0 - p);
+    }
+    if (n as f64) * p < 12.0 {
+        let q = 1.0 - p;
+        let s = p / q;
+        let a = (n as f64 + 1.0) * s;
+        let mut r = q.powf(n as f64);
+        let mut u: f64 = rng.random();
+        let mut x = 0u64;
+        while u > r && x < n {
+            u -= r;
+            x += 1;
+            r *= a / x as f64 - s;
+        }
+        return x;
     }
     Binomial::new(n, p).map_or(0, |d| d.sample(rng))
 }
