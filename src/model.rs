@@ -75,6 +75,8 @@ pub struct Model {
     score_pmfs: Vec<Vec<f64>>,
     lag: Categorical,
     cycle: Categorical,
+    /// Mean MRR of a new deal (for the expected funnel).
+    mrr_mean: f64,
 }
 
 /// How the leads of one source split into classes in one run.
@@ -118,6 +120,7 @@ impl Model {
             cycle: Categorical::new(s.sales.sales_cycle_days.rounded_pmf(horizon).0),
             score_pmfs,
             calendar,
+            mrr_mean: s.deal.monthly_revenue.mean(),
         }
     }
 
@@ -510,7 +513,7 @@ impl<'a> Run<'a> {
             for &(close_day, k) in &closing {
                 let month = model.calendar.month_of(close_day);
                 let won = rng.binomial(k, win_rate);
-                let mrr = rng.sum_of(&self.s.deal.monthly_revenue, won);
+                let mrr = rng.sum_of(&self.s.deal.monthly_revenue, model.mrr_mean, won);
                 let tally = &mut self.counts.sources[source];
                 tally.won += won;
                 tally.closed_lost += k - won;

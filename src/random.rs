@@ -310,8 +310,9 @@ pub trait Sampler {
     fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64>;
     /// Splits `n` items over the values of a table; returns how many fell beyond it.
     fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64;
-    /// The sum of `n` per-item draws of a (D) distribution.
-    fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64;
+    /// The sum of `n` per-item draws of a (D) distribution whose mean (computed
+    /// once by the caller) is `mean`.
+    fn sum_of(&mut self, dist: &crate::dist::Dist, mean: f64, n: f64) -> f64;
 }
 
 /// Random draws from a stream.
@@ -334,7 +335,7 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
     fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
         table.split(self.0, n as u64, |d, c| each(d, c as f64)) as f64
     }
-    fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64 {
+    fn sum_of(&mut self, dist: &crate::dist::Dist, _mean: f64, n: f64) -> f64 {
         (0..n as u64).map(|_| dist.sample(self.0)).sum()
     }
 }
@@ -368,8 +369,8 @@ impl Sampler for Expected {
         }
         (n - inside).max(0.0)
     }
-    fn sum_of(&mut self, dist: &crate::dist::Dist, n: f64) -> f64 {
-        n * dist.mean()
+    fn sum_of(&mut self, _dist: &crate::dist::Dist, mean: f64, n: f64) -> f64 {
+        n * mean
     }
 }
 
