@@ -582,3 +582,343 @@ fn charts_are_deterministic() {
     let b = render_all(&results, &runs, &english(), ChartSize::default()).expect("charts render");
     assert_eq!(a, b);
 }
+
+// ---------------------------------------------------------------------------
+// sweep.png and target.png (issue 5)
+// ---------------------------------------------------------------------------
+
+mod sweep_and_target {
+    use super::*;
+
+    use funnelsim::charts::{sweep_chart, target_chart};
+    use funnelsim::metric::{Goal, Metric};
+    use funnelsim::scenario::{Loaded, load};
+    use funnelsim::sweep::{Answer, Sweep, Target, parse_axis, sweep, target};
+
+    const RUNS: u64 = 100;
+    const SEED: u64 = 42;
+
+    /// The vermillion that marks the best point or the answer.
+    const HIGHLIGHT: [u8; 3] = [213, 94, 0];
+
+    fn example() -> Loaded {
+        load(Path::new("scenarios/ma_inside_sales.toml"), &[]).expect("the example loads")
+    }
+
+    fn sweep_of(loaded: &Loaded, specs: &[&str], metric: Metric, goal: Option<&str>) -> Sweep {
+        let axes = specs
+            .iter()
+            .map(|s| parse_axis(s, &loaded.tree, "--vary").expect("a valid --vary"))
+            .collect();
+        let goal = goal.map(|g| Goal::parse(g).expect("a valid goal"));
+        sweep(
+            &loaded.tree,
+            &loaded.name,
+            axes,
+            metric,
+            goal,
+            RUNS,
+            SEED,
+            &|_| {},
+        )
+        .expect("the sweep runs")
+    }
+
+    fn target_of(
+        tree: &funnelsim::doc::Node,
+        name: &str,
+        solve: &str,
+        range: (f64, f64),
+        goal: &str,
+    ) -> Target {
+        let axis = parse_axis(&format!("{solve}=1"), tree, "--solve").expect("a valid --solve");
+        target(
+            tree,
+            name,
+            axis,
+            range,
+            Goal::parse(goal).expect("a valid goal"),
+            0.8,
+            RUNS,
+            SEED,
+            &|_| {},
+        )
+        .expect("the search runs")
+    }
+
+    fn has_colour(bytes: &[u8], colour: [u8; 3]) -> bool {
+        decode(bytes).pixels().any(|p| p.0 == colour)
+    }
+
+    /// Draws a sweep in English at two sizes and in Japanese, each a real chart with the best point marked.
+    fn check_sweep(name: &str, s: &Sweep) {
+        for size in [
+            ChartSize::default(),
+            ChartSize {
+                width: 1000,
+                height: 750,
+            },
+        ] {
+            let png = sweep_chart(s, &english(), size).expect("sweep.png renders");
+            assert_real_chart(name, &png, size);
+            assert!(
+                has_colour(&png, HIGHLIGHT),
+                "{name}: the best point is not marked"
+            );
+        }
+        let png = sweep_chart(s, &japanese(), ChartSize::default()).expect("sweep.png renders");
+        assert_real_chart(&format!("{name} (Japanese)"), &png, ChartSize::default());
+    }
+
+    fn check_target(name: &str, t: &Target) {
+        for (options, size) in [
+            (english(), ChartSize::default()),
+            (
+                english(),
+                ChartSize {
+                    width: 1000,
+                    height: 750,
+                },
+            ),
+            (japanese(), ChartSize::default()),
+        ] {
+            let png = target_chart(t, &options, size).expect("target.png renders");
+            assert_real_chart(name, &png, size);
+            assert!(
+                has_colour(&png, HIGHLIGHT),
+                "{name}: the answer is not marked"
+            );
+        }
+    }
+
+    #[test]
+    fn a_one_parameter_sweep_with_a_goal_draws_band_and_chance() {
+        let loaded = example();
+        let s = sweep_of(
+            &loaded,
+            &["inside_sales.reps=1..4"],
+            Metric::Won,
+            Some("won >= 300"),
+        );
+        check_sweep("reps sweep with a goal", &s);
+        let s = sweep_of(&loaded, &["inside_sales.reps=1..4"], Metric::Won, None);
+        check_sweep("reps sweep", &s);
+    }
+
+    #[test]
+    fn a_sweep_of_a_scaled_distribution_and_a_rate_draws() {
+        let loaded = example();
+        let s = sweep_of(
+            &loaded,
+            &["source.web_ads.leads_per_month=0.5..1.5:0.25"],
+            Metric::MqlToSql,
+            Some("won >= 300"),
+        );
+        assert!(s.axes[0].scaled);
+        check_sweep("scaled lead volume against a rate", &s);
+    }
+
+    #[test]
+    fn a_choice_axis_draws_as_categories() {
+        let loaded = example();
+        let spec = "follow_up.queue_order=oldest_first,highest_score_first";
+        let s = sweep_of(&loaded, &[spec], Metric::Won, Some("won >= 300"));
+        check_sweep("queue order with a goal", &s);
+        let s = sweep_of(&loaded, &[spec], Metric::Revenue, None);
+        check_sweep("queue order, revenue", &s);
+    }
+
+    #[test]
+    fn a_two_parameter_sweep_draws_a_heatmap_with_and_without_a_goal() {
+        let loaded = example();
+        let axes = [
+            "marketing.mql_threshold=40..60:10",
+            "inside_sales.reps=1..3",
+        ];
+        let s = sweep_of(&loaded, &axes, Metric::Won, Some("won >= 300"));
+        assert_eq!(s.points.len(), 9);
+        check_sweep("threshold × reps, P(goal)", &s);
+        let s = sweep_of(&loaded, &axes, Metric::Won, None);
+        check_sweep("threshold × reps, median", &s);
+        // A choice axis in a heatmap.
+        let s = sweep_of(
+            &loaded,
+            &[
+                "follow_up.queue_order=oldest_first,highest_score_first",
+                "inside_sales.reps=1..2",
+            ],
+            Metric::Won,
+            Some("won >= 300"),
+        );
+        check_sweep("queue order × reps", &s);
+    }
+
+    #[test]
+    fn tiny_and_huge_charts_render_without_failing() {
+        let loaded = example();
+        let one = sweep_of(
+            &loaded,
+            &["inside_sales.reps=1..3"],
+            Metric::Won,
+            Some("won >= 300"),
+        );
+        let two = sweep_of(
+            &loaded,
+            &[
+                "marketing.mql_threshold=40..60:10",
+                "inside_sales.reps=1..2",
+            ],
+            Metric::Won,
+            None,
+        );
+        for size in [
+            ChartSize {
+                width: 320,
+                height: 320,
+            },
+            ChartSize {
+                width: 1600,
+                height: 400,
+            },
+            ChartSize {
+                width: 2400,
+                height: 1350,
+            },
+        ] {
+            for (s, options) in [(&one, english()), (&two, japanese())] {
+                let img = decode(&sweep_chart(s, &options, size).expect("sweep.png renders"));
+                assert_eq!((img.width(), img.height()), (size.width, size.height));
+            }
+        }
+    }
+
+    #[test]
+    fn a_sweep_the_chart_cannot_show_is_refused_not_a_panic() {
+        let loaded = example();
+        let mut s = sweep_of(&loaded, &["inside_sales.reps=1..2"], Metric::Won, None);
+        let mut three = s.clone();
+        three.axes.push(three.axes[0].clone());
+        three.axes.push(three.axes[0].clone());
+        assert!(sweep_chart(&three, &english(), ChartSize::default()).is_err());
+        s.points.clear();
+        assert!(sweep_chart(&s, &english(), ChartSize::default()).is_err());
+    }
+
+    #[test]
+    fn a_target_that_is_found_marks_the_answer() {
+        let loaded = example();
+        let t = target_of(
+            &loaded.tree,
+            &loaded.name,
+            "source.web_ads.leads_per_month",
+            (0.5, 3.0),
+            "won >= 300",
+        );
+        assert!(matches!(t.answer, Answer::Found { .. }), "{:?}", t.answer);
+        check_target("target found", &t);
+    }
+
+    #[test]
+    fn an_unreachable_target_marks_the_best_point() {
+        let loaded = example();
+        let t = target_of(
+            &loaded.tree,
+            &loaded.name,
+            "source.web_ads.leads_per_month",
+            (0.5, 3.0),
+            "won >= 600",
+        );
+        assert!(
+            matches!(t.answer, Answer::Unreachable { .. }),
+            "{:?}",
+            t.answer
+        );
+        check_target("target unreachable", &t);
+    }
+
+    #[test]
+    fn a_non_monotone_target_shades_where_the_goal_is_met() {
+        // A tiny team: a low MQL threshold floods it, a high one starves it (as in tests/sweep.rs).
+        let toml = r#"
+[scenario]
+name = "threshold"
+horizon_months = 6
+[[source]]
+name = "web"
+leads_per_month = 600
+score = { normal = { mean = 50, sd = 25 } }
+[marketing]
+automation = true
+mql_threshold = 70
+[marketing.nurture]
+monthly_score_gain = 0
+[follow_up]
+team = "inside_sales"
+sla_days = 0
+response_half_life_days = 1e9
+sql_rate_by_score = [[0, 0.0], [70, 0.5]]
+[inside_sales]
+reps = 1
+mqls_per_rep_per_day = 5
+[sales]
+opportunity_lag_days = 0
+sales_cycle_days = 0
+"#;
+        let tree = funnelsim::doc::parse_str(toml, "threshold.toml").expect("valid TOML");
+        let t = target_of(
+            &tree,
+            "threshold",
+            "marketing.mql_threshold",
+            (0.0, 100.0),
+            "won >= 25",
+        );
+        assert!(
+            matches!(t.answer, Answer::NonMonotone { .. }),
+            "{:?}",
+            t.answer
+        );
+        check_target("target non-monotone", &t);
+    }
+
+    #[test]
+    fn a_decreasing_target_and_a_single_point_draw() {
+        let loaded = example();
+        let mut t = target_of(
+            &loaded.tree,
+            &loaded.name,
+            "source.web_ads.leads_per_month",
+            (0.5, 3.0),
+            "won >= 300",
+        );
+        // The goal improving as the parameter falls: the same curve mirrored.
+        t.curve = t.curve.iter().map(|&(x, p)| (3.5 - x, p)).rev().collect();
+        t.increasing = false;
+        if let Answer::Found { value, .. } = &mut t.answer {
+            *value = 3.5 - *value;
+        }
+        check_target("decreasing target", &t);
+        t.curve.truncate(1);
+        t.answer = Answer::Unreachable {
+            best_value: t.curve[0].0,
+            best_p_goal: t.curve[0].1,
+        };
+        let png = target_chart(&t, &english(), ChartSize::default()).expect("one point renders");
+        assert_eq!(decode(&png).dimensions(), (1600, 900));
+        t.curve.clear();
+        assert!(target_chart(&t, &english(), ChartSize::default()).is_err());
+    }
+
+    #[test]
+    fn sweep_charts_are_deterministic() {
+        let loaded = example();
+        let s = sweep_of(
+            &loaded,
+            &["inside_sales.reps=1..2"],
+            Metric::Won,
+            Some("won >= 300"),
+        );
+        let a = sweep_chart(&s, &english(), ChartSize::default()).unwrap();
+        let b = sweep_chart(&s, &english(), ChartSize::default()).unwrap();
+        assert_eq!(a, b);
+    }
+}

@@ -1,4 +1,5 @@
-//! PNG charts of a `run` or `compare`, rendered in memory (cli.md "Charts").
+//! PNG charts of a `run` or `compare` (and of a `sweep` or `target`), rendered
+//! in memory (cli.md "Charts").
 //!
 //! Every chart is drawn the same way: `draw_frame` lays out and draws the
 //! common frame (background, title naming the scenario, subtitle, legend in
@@ -9,11 +10,12 @@
 //! same in every chart. Text goes through `Canvas::text`, which places it
 //! by its visible ink (see `fonts`).
 //!
-//! Adding a chart (a sweep band, a heatmap, P(goal) against a parameter)
-//! means building a `Frame` with numeric or categorical `Axis`es and
-//! drawing on the panels it returns with the shared helpers below.
+//! Adding a chart means building a `Frame` with numeric or categorical
+//! `Axis`es and drawing on the panels it returns with the shared helpers
+//! below, as `sweep` does for sweep.png and target.png.
 
 mod fonts;
+mod sweep;
 
 use std::fmt;
 use std::str::FromStr;
@@ -33,6 +35,7 @@ use crate::stats::{Summary, percentile_sorted, share};
 use crate::summary::{Results, SetupSummary};
 
 pub use fonts::EMBEDDED_FONT;
+pub use sweep::{sweep_chart, target_chart};
 
 // ---------------------------------------------------------------------------
 // Size
@@ -572,6 +575,40 @@ const REFERENCE: RGBAColor = RGBAColor(40, 40, 40, 1.0);
 const WHITE_A: RGBAColor = RGBAColor(255, 255, 255, 1.0);
 /// Opacity of bands and histogram fills.
 const FILL_ALPHA: f64 = 0.24;
+/// What a chart singles out (a best point, an answer): vermillion, apart from the blue of data.
+const HIGHLIGHT: RGBColor = PALETTE[5];
+/// Where a goal is met: bluish green.
+const MEETS: RGBColor = PALETTE[6];
+
+/// The sequential scale of heatmaps, light (0) to dark (1), through the palette's blue.
+const RAMP: [RGBColor; 5] = [
+    RGBColor(240, 246, 251),
+    RGBColor(190, 217, 236),
+    RGBColor(107, 171, 214),
+    PALETTE[0],
+    RGBColor(8, 52, 102),
+];
+
+/// The colour at `t` (0 to 1) along [`RAMP`].
+fn ramp(t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let pos = t * (RAMP.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(RAMP.len() - 2);
+    let f = pos - i as f64;
+    let (a, b) = (RAMP[i], RAMP[i + 1]);
+    let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Whether dark text reads on `colour` (else white text is used).
+fn is_light(colour: RGBColor) -> bool {
+    let lum = 0.2126 * colour.0 as f64 + 0.7152 * colour.1 as f64 + 0.0722 * colour.2 as f64;
+    lum > 140.0
+}
 
 fn rgba(c: RGBColor, alpha: f64) -> RGBAColor {
     RGBAColor(c.0, c.1, c.2, alpha)
@@ -892,6 +929,27 @@ impl<'b> Canvas<'b> {
         )))
     }
 
+    /// A circle outline of radius `r` (to the middle of its stroke), with a white rim on both sides.
+    fn ring(&self, (x, y): (f64, f64), r: f64, colour: RGBColor, width: f64) -> Result<(), Error> {
+        let rim = self.px(1.5).max(1.0);
+        for (radius, w, c) in [
+            (r, width + 2.0 * rim, WHITE_A),
+            (r, width, rgba(colour, 1.0)),
+        ] {
+            let style = ShapeStyle {
+                color: c,
+                filled: false,
+                stroke_width: w.round().max(1.0) as u32,
+            };
+            ok(self.area.draw(&Circle::new(
+                (x.round() as i32, y.round() as i32),
+                radius.round() as i32,
+                style,
+            )))?;
+        }
+        Ok(())
+    }
+
     /// A marker of radius `r`, with a white rim so it stands out on lines and bands.
     fn marker(
         &self,
@@ -1017,6 +1075,8 @@ enum NumberStyle {
     Percent,
     /// A ratio: "×1.5".
     Times,
+    /// A large amount in short form: "250k", "1.5M".
+    Compact,
 }
 
 /// One axis: its title (with units), range and ticks.
@@ -1185,6 +1245,20 @@ fn number_label(v: f64, step: f64, style: NumberStyle) -> String {
         NumberStyle::Plain => text,
         NumberStyle::Percent => format!("{text}%"),
         NumberStyle::Times => format!("×{text}"),
+        NumberStyle::Compact => {
+            let short = format::compact(v);
+            // "50.0M" -> "50M", "1.50M" -> "1.5M".
+            match short.find(|c: char| c.is_ascii_alphabetic()) {
+                Some(at) if short[..at].contains('.') => {
+                    let (num, suffix) = short.split_at(at);
+                    format!(
+                        "{}{suffix}",
+                        num.trim_end_matches('0').trim_end_matches('.')
+                    )
+                }
+                _ => short,
+            }
+        }
     }
 }
 
@@ -1199,6 +1273,29 @@ enum Mark {
     LineBand(RGBColor, Shape),
     /// A dashed reference line.
     Rule,
+    /// A line with markers, without a band.
+    Line(RGBColor, Shape),
+    /// A ring around a singled-out point.
+    Ring(RGBColor),
+    /// An outline around a singled-out bar or cell.
+    Outline(RGBColor),
+    /// A translucent shaded area.
+    Area(RGBColor),
+    /// The colour scale of a heatmap, light to dark.
+    Ramp,
+}
+
+impl Mark {
+    /// The width of the mark in a legend whose text is `lh` high; `wide` for line-like marks.
+    fn width(self, lh: f64, wide: f64) -> f64 {
+        match self {
+            Mark::Bar(_) | Mark::Hist(_) | Mark::Ring(_) | Mark::Outline(_) | Mark::Area(_) => {
+                lh * 1.05
+            }
+            Mark::Ramp => wide * 2.4,
+            Mark::LineBand(..) | Mark::Rule | Mark::Line(..) => wide,
+        }
+    }
 }
 
 fn bar_mark(s: SetupStyle) -> Mark {
@@ -1299,6 +1396,58 @@ fn draw_mark(c: &Canvas<'_>, mark: Mark, r: Rect) -> Result<(), Error> {
             c.px(9.0),
             c.px(5.0),
         ),
+        Mark::Line(colour, shape) => {
+            c.line(
+                &[(r.left, mid), (r.right, mid)],
+                rgba(colour, 1.0),
+                c.px(4.0),
+            )?;
+            c.marker(shape, ((r.left + r.right) / 2.0, mid), c.px(7.0), colour)
+        }
+        Mark::Ring(colour) => c.ring(
+            ((square.left + square.right) / 2.0, mid),
+            sq * 0.42,
+            colour,
+            c.px(3.5),
+        ),
+        Mark::Outline(colour) => {
+            let w = c.px(4.0).max(2.0);
+            let inset = Rect {
+                left: square.left + w / 2.0,
+                top: square.top + w / 2.0,
+                right: square.right - w / 2.0,
+                bottom: square.bottom - w / 2.0,
+            };
+            c.outline(inset, rgba(colour, 1.0), w)
+        }
+        Mark::Area(colour) => {
+            c.rect(square, rgba(colour, FILL_ALPHA))?;
+            c.outline(square, rgba(colour, 0.7), c.px(1.5))
+        }
+        Mark::Ramp => {
+            let steps = 24;
+            let w = (r.right - r.left) / steps as f64;
+            for k in 0..steps {
+                let colour = ramp((k as f64 + 0.5) / steps as f64);
+                c.rect(
+                    Rect {
+                        left: r.left + k as f64 * w,
+                        right: r.left + (k + 1) as f64 * w + 0.5,
+                        ..square
+                    },
+                    rgba(colour, 1.0),
+                )?;
+            }
+            c.outline(
+                Rect {
+                    left: r.left,
+                    right: r.right,
+                    ..square
+                },
+                AXIS,
+                c.px(1.0).max(1.0),
+            )
+        }
     }
 }
 
@@ -1315,7 +1464,8 @@ fn draw_frame(c: &Canvas<'_>, f: Frame) -> Result<Vec<Panel>, Error> {
     let mut ts = c.size(Role::Title);
     let w = c.text_width(&f.title, ts);
     if w > inner {
-        ts = (ts * inner / w).max(c.size(Role::Title) * 0.7);
+        // A hair under the exact fit, so that rounding does not then shorten it.
+        ts = (ts * inner / w * 0.995).max(c.size(Role::Title) * 0.7);
     }
     let title = c.truncate(&f.title, ts, inner);
     c.text(&title, (margin, top), ts, INK, Align::Start, Align::Start)?;
@@ -1343,6 +1493,7 @@ fn draw_frame(c: &Canvas<'_>, f: Frame) -> Result<Vec<Panel>, Error> {
         let row_h = lh * 1.45;
         let (mut x, mut row) = (margin, 0.0);
         for item in &f.legend {
+            let mark_w = item.mark.width(lh, mark_w);
             let label = c.truncate(&item.label, ls, inner - mark_w - gap);
             let w = mark_w + gap + c.text_width(&label, ls);
             if x > margin && x + w > margin + inner {
@@ -1350,11 +1501,6 @@ fn draw_frame(c: &Canvas<'_>, f: Frame) -> Result<Vec<Panel>, Error> {
                 row += row_h;
             }
             let y = top + row;
-            let mark_w = if matches!(item.mark, Mark::Bar(_) | Mark::Hist(_)) {
-                lh * 1.05
-            } else {
-                mark_w
-            };
             draw_mark(
                 c,
                 item.mark,
@@ -1422,9 +1568,17 @@ fn draw_panel(c: &Canvas<'_>, p: PanelSpec, area: Rect) -> Result<Panel, Error> 
     let gap = c.px(10.0);
     let mut top = area.top;
     if let Some(h) = &p.heading {
-        let h = c.truncate(h, hs, area.right - area.left);
-        c.text(&h, (area.left, top), hs, INK, Align::Start, Align::Start)?;
-        top += c.font.height(hs) + c.px(16.0);
+        // Up to two lines; a longer heading is shortened at the end of the second.
+        let width = area.right - area.left;
+        let mut lines = c.wrap(h, hs, width);
+        if lines.len() > 2 {
+            let rest = lines[1..].join(" ");
+            lines.truncate(1);
+            lines.push(rest);
+        }
+        let lines: Vec<String> = lines.iter().map(|l| c.truncate(l, hs, width)).collect();
+        let used = c.lines(&lines, (area.left, top), hs, INK, Align::Start)?;
+        top += used - c.line_height(hs) + c.font.height(hs) + c.px(16.0);
     }
     // Half a tick label sticks out above the top gridline.
     top += c.font.height(ts) * 0.6;
