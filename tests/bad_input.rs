@@ -249,6 +249,22 @@ const CASES: &[Case] = &[
     cli("scenario_does_not_exist",   &[],                                         Some("no_such_scenario.toml"))
         .inputs(&[Input::Missing("no_such_scenario.toml")]),
     cli("out_is_an_existing_file",   &[],                                         Some("--out")).out(Out::ExistingFile),
+    // ---- sweep and target (against scenarios/baseline.toml) ----------------------------------------------------
+    cli("sweep_zero_step",           &["--vary", "sales.reps=1..5:0"],            Some("--vary sales.reps=1..5:0")).command("sweep").hint("FROM..TO"),
+    cli("sweep_negative_step",       &["--vary", "sales.reps=1..5:-1"],           Some("--vary sales.reps=1..5:-1")).command("sweep").hint("FROM..TO"),
+    cli("sweep_backwards_range",     &["--vary", "sales.reps=5..1"],              Some("--vary sales.reps=5..1")).command("sweep").hint("FROM..TO"),
+    cli("sweep_bad_path",            &["--vary", "sales.repz=1..5"],              Some("sales.repz")).command("sweep").hint("sales.reps"),
+    cli("sweep_million_points",      &["--vary", "source.web_ads.cost_per_lead=1..1000000:1"], Some("--vary")).command("sweep").hint("at most 400 points"),
+    cli("sweep_three_axes",          &["--vary", "sales.reps=1,2", "--vary", "inside_sales.reps=1,2", "--vary", "follow_up.sla_days=1,2"], None).command("sweep").hint("once or twice"),
+    cli("sweep_unknown_metric",      &["--vary", "sales.reps=1..3", "--metric", "wins"], Some("--metric")).command("sweep").hint("valid metrics"),
+    cli("sweep_goal_unknown_metric", &["--vary", "sales.reps=1..3", "--goal", "wins >= 3"], Some("--goal")).command("sweep").hint("won"),
+    cli("sweep_value_out_of_domain", &["--vary", "sales.sql_to_opportunity=0.5,1.5"], Some("sales.sql_to_opportunity")).command("sweep").hint("probability"),
+    cli("target_goal_without_op",    &["--goal", "won 30", "--solve", "sales.reps"], Some("--goal")).command("target").hint("METRIC OP VALUE"),
+    cli("target_confidence_above_1", &["--goal", "won >= 30", "--solve", "sales.reps", "--confidence", "1.5"], Some("--confidence")).command("target").hint("between 0 and 1"),
+    cli("target_empty_range",        &["--goal", "won >= 30", "--solve", "sales.reps", "--range", "5..1"], Some("--range")).command("target").hint("A < B"),
+    cli("target_bad_solve_path",     &["--goal", "won >= 30", "--solve", "sales.rep"], Some("sales.rep")).command("target").hint("sales.reps"),
+    cli("precision_out_of_range",    &["--precision", "2"],                       Some("--precision")).hint("fraction"),
+    cli("chart_size_malformed",      &["--chart-size", "big"],                    Some("--chart-size")).no_hint_asked(),
     cli("compare_one_file",          &[],                                         None).command("compare").no_hint_asked(),
     cli("compare_second_file_bad",   &[],                                         Some("sales.win_rate"))
         .command("compare")

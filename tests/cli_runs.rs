@@ -153,15 +153,35 @@ fn ctrl_c_and_sigterm_stop_without_partial_files() {
 fn a_later_run_replaces_every_output_of_an_earlier_one() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        let status = funnelsim().args(args).args(["--runs", "100", "--quiet", "--out"]).arg(dir.path()).status().unwrap();
+        let status = funnelsim()
+            .args(args)
+            .args(["--runs", "100", "--quiet", "--out"])
+            .arg(dir.path())
+            .status()
+            .unwrap();
         assert!(status.success());
     };
     run(&["run", "scenarios/ma_inside_sales.toml", "--samples"]);
-    assert!(dir.path().join("charts/uplift.png").is_file() && dir.path().join("runs.csv").is_file());
+    assert!(
+        dir.path().join("charts/uplift.png").is_file() && dir.path().join("runs.csv").is_file()
+    );
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
     run(&["run", "scenarios/baseline.toml", "--no-charts"]);
     let names: Vec<String> = files(dir.path()).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(names, ["by_source.csv", "monthly.csv", "notes.txt", "report.md", "summary.csv", "summary.json"]);
+    assert_eq!(
+        names,
+        [
+            "by_source.csv",
+            "monthly.csv",
+            "notes.txt",
+            "report.md",
+            "summary.csv",
+            "summary.json"
+        ]
+    );
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    assert!(!report.contains("charts/"), "report.md links no chart after --no-charts");
+    assert!(
+        !report.contains("charts/"),
+        "report.md links no chart after --no-charts"
+    );
 }
