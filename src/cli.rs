@@ -259,7 +259,10 @@ pub fn execute(command: Command) -> Result<String, Error> {
             let mut files = OutputSet::default();
             files.add("sweep.csv", output::sweep_csv(&result));
             if !out.no_charts {
-                files.add("sweep.png", charts::sweep_chart(&result, &loaded.setups[0].scenario.chart, out.chart_size)?);
+                files.add(
+                    "sweep.png",
+                    charts::sweep_chart(&result, &loaded.setups[0].scenario.chart, out.chart_size)?,
+                );
             }
             let written = files.commit(&dir)?;
             Ok(match out.format {
@@ -314,7 +317,14 @@ pub fn execute(command: Command) -> Result<String, Error> {
             let mut files = OutputSet::default();
             files.add("target.csv", output::target_csv(&result));
             if !out.no_charts {
-                files.add("target.png", charts::target_chart(&result, &loaded.setups[0].scenario.chart, out.chart_size)?);
+                files.add(
+                    "target.png",
+                    charts::target_chart(
+                        &result,
+                        &loaded.setups[0].scenario.chart,
+                        out.chart_size,
+                    )?,
+                );
             }
             let written = files.commit(&dir)?;
             Ok(match out.format {

@@ -408,7 +408,9 @@ impl Dist {
                 let mass = normal_cdf(b) - normal_cdf(a);
                 mean + sd * (normal_pdf(a) - normal_pdf(b)) / mass
             }
-            Shape::Triangular { min, mode, max } if min >= lo && max <= hi => (min + mode + max) / 3.0,
+            Shape::Triangular { min, mode, max } if min >= lo && max <= hi => {
+                (min + mode + max) / 3.0
+            }
             Shape::LogitNormal { .. } | Shape::Triangular { .. } => {
                 // No closed form: integrate the quantile function numerically.
                 let n = 4000;

@@ -34,15 +34,23 @@ impl OutputSet {
     /// Writes every file under `dir`, each atomically, then removes the files of
     /// `managed` (funnelsim's own outputs, e.g. an old `charts/uplift.png`) that this
     /// set did not write, so the folder never mixes two runs.
-    pub fn commit_replacing(self, dir: &Path, managed: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>, Error> {
+    pub fn commit_replacing(
+        self,
+        dir: &Path,
+        managed: &dyn Fn(&Path) -> bool,
+    ) -> Result<Vec<PathBuf>, Error> {
         let written = self.commit(dir)?;
         for sub in [dir.to_path_buf(), dir.join("charts")] {
-            let Ok(entries) = std::fs::read_dir(&sub) else { continue };
+            let Ok(entries) = std::fs::read_dir(&sub) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let path = entry.path();
                 let relative = path.strip_prefix(dir).unwrap_or(&path);
                 if path.is_file() && managed(relative) && !written.contains(&path) {
-                    std::fs::remove_file(&path).map_err(|e| Error::Run(format!("cannot remove the stale {}: {e}", path.display())))?;
+                    std::fs::remove_file(&path).map_err(|e| {
+                        Error::Run(format!("cannot remove the stale {}: {e}", path.display()))
+                    })?;
                 }
             }
         }
@@ -336,7 +344,16 @@ pub fn target_csv(t: &crate::sweep::Target) -> Vec<u8> {
 
 /// The files `run` and `compare` write: a later run replaces all of them.
 pub fn is_run_output(relative: &Path) -> bool {
-    const NAMES: [&str; 7] = ["summary.csv", "uplift.csv", "monthly.csv", "by_source.csv", "summary.json", "runs.csv", "report.md"];
-    let in_charts = relative.parent() == Some(Path::new("charts")) && relative.extension().is_some_and(|e| e == "png");
+    const NAMES: [&str; 7] = [
+        "summary.csv",
+        "uplift.csv",
+        "monthly.csv",
+        "by_source.csv",
+        "summary.json",
+        "runs.csv",
+        "report.md",
+    ];
+    let in_charts = relative.parent() == Some(Path::new("charts"))
+        && relative.extension().is_some_and(|e| e == "png");
     in_charts || relative.to_str().is_some_and(|n| NAMES.contains(&n))
 }

@@ -103,8 +103,14 @@ impl Queue {
         let limit = day as i64 - sla_days as i64;
         // The oldest cohort sits at one end for the join-day orders: look only there.
         let expired_any = match self.order {
-            QueueOrder::OldestFirst => self.items.front().is_some_and(|w| (w.join_day as i64) < limit),
-            QueueOrder::NewestFirst => self.items.back().is_some_and(|w| (w.join_day as i64) < limit),
+            QueueOrder::OldestFirst => self
+                .items
+                .front()
+                .is_some_and(|w| (w.join_day as i64) < limit),
+            QueueOrder::NewestFirst => self
+                .items
+                .back()
+                .is_some_and(|w| (w.join_day as i64) < limit),
             QueueOrder::HighestScoreFirst => self.items.iter().any(|w| (w.join_day as i64) < limit),
         };
         if !expired_any {
