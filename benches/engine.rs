@@ -32,7 +32,7 @@ fn reference(c: &mut Criterion) {
 }
 
 fn lead_volume(c: &mut Criterion) {
-    let mut g = c.benchmark_group("lead_volume_1000_runs");
+    let mut g = c.benchmark_group("lead_volume_500_runs");
     g.sample_size(10);
     for factor in [1.0, 10.0, 100.0] {
         let sets: Vec<String> = ["web_ads", "web_inquiries", "events", "referrals"]
@@ -54,19 +54,19 @@ fn lead_volume(c: &mut Criterion) {
         g.bench_with_input(
             BenchmarkId::from_parameter(format!("{factor}x")),
             &setups,
-            |b, s| b.iter(|| black_box(engine::run_all(s, 42, 1000, &|_| {}))),
+            |b, s| b.iter(|| black_box(engine::run_all(s, 42, 500, &|_| {}))),
         );
     }
     g.finish();
 }
 
 fn horizon(c: &mut Criterion) {
-    let mut g = c.benchmark_group("horizon_1000_runs");
+    let mut g = c.benchmark_group("horizon_500_runs");
     g.sample_size(10);
     for months in [12, 36, 120] {
         let setups = example_with(&[format!("scenario.horizon_months={months}")]);
         g.bench_with_input(BenchmarkId::from_parameter(months), &setups, |b, s| {
-            b.iter(|| black_box(engine::run_all(s, 42, 1000, &|_| {})))
+            b.iter(|| black_box(engine::run_all(s, 42, 500, &|_| {})))
         });
     }
     g.finish();
