@@ -255,7 +255,6 @@ pub fn execute(command: Command) -> Result<String, Error> {
                 )
             })??;
             bar.finish_and_clear();
-            stop_if_interrupted()?;
             let mut files = OutputSet::default();
             files.add("sweep.csv", output::sweep_csv(&result));
             if !out.no_charts {
@@ -264,16 +263,7 @@ pub fn execute(command: Command) -> Result<String, Error> {
                     charts::sweep_chart(&result, &loaded.setups[0].scenario.chart, out.chart_size)?,
                 );
             }
-            let written = files.commit(&dir)?;
-            Ok(match out.format {
-                Format::Json => json_text(&result),
-                Format::Text => format!(
-                    "{}\nwrote {} files to {}\n",
-                    report::sweep_text(&result),
-                    written.len(),
-                    dir.display()
-                ),
-            })
+            write_and_print(&dir, &out, files, &result, || report::sweep_text(&result))
         }
         Command::Target {
             scenario,
@@ -313,7 +303,6 @@ pub fn execute(command: Command) -> Result<String, Error> {
                 )
             })??;
             bar.finish_and_clear();
-            stop_if_interrupted()?;
             let mut files = OutputSet::default();
             files.add("target.csv", output::target_csv(&result));
             if !out.no_charts {
@@ -326,16 +315,7 @@ pub fn execute(command: Command) -> Result<String, Error> {
                     )?,
                 );
             }
-            let written = files.commit(&dir)?;
-            Ok(match out.format {
-                Format::Json => json_text(&result),
-                Format::Text => format!(
-                    "{}\nwrote {} files to {}\n",
-                    report::target_text(&result),
-                    written.len(),
-                    dir.display()
-                ),
-            })
+            write_and_print(&dir, &out, files, &result, || report::target_text(&result))
         }
         Command::Validate { scenario, set } => {
             let loaded = scenario::load(&scenario, &set)?;
@@ -431,6 +411,27 @@ fn parse_range(
         Some(x) if x > 0.0 => Ok((0.0, 4.0 * x)),
         _ => Err(bad(format!("{} has no value to search around", axis.path))),
     }
+}
+
+/// Writes a sweep's or a search's files (unless interrupted) and returns what to print.
+fn write_and_print<T: serde::Serialize>(
+    dir: &Path,
+    out: &OutputOptions,
+    files: OutputSet,
+    result: &T,
+    text: impl FnOnce() -> String,
+) -> Result<String, Error> {
+    stop_if_interrupted()?;
+    let written = files.commit(dir)?;
+    Ok(match out.format {
+        Format::Json => json_text(result),
+        Format::Text => format!(
+            "{}\nwrote {} files to {}\n",
+            text(),
+            written.len(),
+            dir.display()
+        ),
+    })
 }
 
 fn json_text<T: serde::Serialize>(value: &T) -> String {
