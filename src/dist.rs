@@ -101,6 +101,10 @@ pub struct Dist {
     pub written: String,
 }
 
+/// The largest magnitude a scenario number may have: sums over leads, months and
+/// runs of larger numbers would lose precision or overflow to infinity.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 /// Ways fitting can fail; the caller adds the position and key path.
 pub type FitResult<T> = Result<T, String>;
 
@@ -109,6 +113,11 @@ impl Dist {
     pub fn fixed(x: f64, domain: Domain) -> FitResult<Dist> {
         if !x.is_finite() {
             return Err(format!("{x} is not a finite number"));
+        }
+        if x.abs() > MAX_MAGNITUDE {
+            return Err(format!(
+                "{x} is too large: funnelsim accepts numbers up to 1e15"
+            ));
         }
         if !domain.contains(x) {
             return Err(format!(

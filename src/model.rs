@@ -404,9 +404,11 @@ impl<'a> Run<'a> {
         let h = self.p.handoff_delay_days;
         let whole = h.floor();
         let late = rng.binomial(cohort.count, h - whole);
-        for (extra, count) in [(0usize, cohort.count - late), (1, late)] {
-            let join = day + whole as usize + extra;
-            if count > 0.0 && join < self.model.calendar.days() {
+        for (extra, count) in [(0.0, cohort.count - late), (1.0, late)] {
+            // In days as a float first: a delay beyond the horizon must not overflow.
+            let join_day = day as f64 + whole + extra;
+            if count > 0.0 && join_day < self.model.calendar.days() as f64 {
+                let join = join_day as usize;
                 // Joins arrive in day order (the delay is one value a run), so this is a push at the back.
                 let at = self.joining.partition_point(|(d, _)| *d as usize <= join);
                 self.joining
