@@ -116,7 +116,7 @@ impl Dist {
         }
         if x.abs() > MAX_MAGNITUDE {
             return Err(format!(
-                "{x} is too large: funnelsim accepts numbers up to 1e15"
+                "{x:e} is too large: funnelsim accepts numbers up to 1e15"
             ));
         }
         if !domain.contains(x) {
