@@ -31,7 +31,8 @@ impl Domain {
             Domain::Probability => (0.0, 1.0),
             Domain::NonNegative | Domain::Positive => (0.0, f64::INFINITY),
             Domain::Score => (0.0, 100.0),
-            Domain::Growth => (-1.0, f64::INFINITY),
+            // More than doubling every month for years overflows any count.
+            Domain::Growth => (-1.0, 1.0),
         }
     }
 
@@ -51,7 +52,7 @@ impl Domain {
             Domain::NonNegative => "a number >= 0",
             Domain::Score => "a score in [0, 100]",
             Domain::Positive => "a number > 0",
-            Domain::Growth => "a number > -1 (e.g. 0.02 for 2% a month)",
+            Domain::Growth => "a number > -1 and at most 1 (e.g. 0.02 for 2% a month)",
         }
     }
 }
