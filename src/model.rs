@@ -146,10 +146,10 @@ struct Run<'a> {
     capacity_per_day: f64,
     /// Cohorts due to join the queue, in order of their join day.
     joining: VecDeque<(u32, Cohort)>,
-    /// Reused buffers: today's joiners, opportunities opened and closing by day.
+    /// Reused buffer of today's joiners.
     joiners: Vec<Cohort>,
-    opened: Vec<(usize, f64)>,
-    closing: Vec<(usize, f64)>,
+    /// Opportunities opened, by (source, day).
+    opens: Vec<Vec<f64>>,
     queue: Queue,
     /// Response-time decay 0.5^(w / half-life) by whole days waited.
     decay: Vec<f64>,
@@ -179,8 +179,7 @@ impl<'a> Run<'a> {
             },
             joining: VecDeque::new(),
             joiners: Vec::new(),
-            opened: Vec::new(),
-            closing: Vec::new(),
+            opens: vec![vec![0.0; days]; n_sources],
             queue: Queue::new(s.follow_up.queue_order),
             requalifying: vec![Vec::new(); months],
             scratch: Vec::new(),
@@ -380,6 +379,7 @@ impl<'a> Run<'a> {
                 }
             }
         }
+        self.close_opportunities(&mut st.sales);
         self.finish()
     }
 
@@ -485,47 +485,54 @@ impl<'a> Run<'a> {
 
     /// Step 6: SQLs to opportunities after the lag, opportunities to won or lost after the cycle.
     fn sales<S: Sampler>(&mut self, source: usize, day: usize, sqls: f64, rng: &mut S) {
-        let sp = &self.p.sources[source];
-        let (to_opportunity, win_rate) = (sp.sql_to_opportunity, sp.win_rate);
-        let opportunities = rng.binomial(sqls, to_opportunity);
+        let opportunities = rng.binomial(sqls, self.p.sources[source].sql_to_opportunity);
         let horizon = self.model.calendar.days();
-        let model = self.model;
-        let (mut opened, mut closing) = (
-            std::mem::take(&mut self.opened),
-            std::mem::take(&mut self.closing),
-        );
-        opened.clear();
-        rng.split(&model.lag, opportunities, &mut |lag, n| {
+        let opens = &mut self.opens[source];
+        rng.split(&self.model.lag, opportunities, &mut |lag, n| {
             if day + lag < horizon {
-                opened.push((day + lag, n));
+                opens[day + lag] += n;
             }
         });
-        for &(open_day, n) in &opened {
-            let open_month = model.calendar.month_of(open_day);
-            self.counts.sources[source].opportunities += n;
-            self.counts.months[open_month].opportunities += n;
-            closing.clear();
-            rng.split(&model.cycle, n, &mut |cycle, k| {
-                if open_day + cycle < horizon {
-                    closing.push((open_day + cycle, k));
+    }
+
+    /// Opportunities close after their cycle, won with `win_rate`. Sales has no
+    /// capacity, so the opportunities of one (source, open day) are split together,
+    /// once, after the last day: the same law as one cycle draw per opportunity.
+    fn close_opportunities<S: Sampler>(&mut self, rng: &mut S) {
+        let model = self.model;
+        let horizon = model.calendar.days();
+        let mut closing: Vec<(usize, f64)> = Vec::new();
+        for source in 0..self.opens.len() {
+            let win_rate = self.p.sources[source].win_rate;
+            for open_day in 0..horizon {
+                let n = self.opens[source][open_day];
+                if n <= 0.0 {
+                    continue;
                 }
-            });
-            let closed: f64 = closing.iter().map(|(_, k)| k).sum();
-            self.counts.sources[source].open_pipeline += n - closed;
-            for &(close_day, k) in &closing {
-                let month = model.calendar.month_of(close_day);
-                let won = rng.binomial(k, win_rate);
-                let mrr = rng.sum_of(&self.s.deal.monthly_revenue, model.mrr_mean, won);
-                let tally = &mut self.counts.sources[source];
-                tally.won += won;
-                tally.closed_lost += k - won;
-                tally.new_mrr += mrr;
-                self.counts.months[month].won += won;
-                self.counts.months[month].closed += k;
-                self.won_mrr[source][month] += mrr;
+                self.counts.sources[source].opportunities += n;
+                self.counts.months[model.calendar.month_of(open_day)].opportunities += n;
+                closing.clear();
+                rng.split(&model.cycle, n, &mut |cycle, k| {
+                    if open_day + cycle < horizon {
+                        closing.push((open_day + cycle, k));
+                    }
+                });
+                let closed: f64 = closing.iter().map(|(_, k)| k).sum();
+                self.counts.sources[source].open_pipeline += n - closed;
+                for &(close_day, k) in &closing {
+                    let month = model.calendar.month_of(close_day);
+                    let won = rng.binomial(k, win_rate);
+                    let mrr = rng.sum_of(&self.s.deal.monthly_revenue, model.mrr_mean, won);
+                    let tally = &mut self.counts.sources[source];
+                    tally.won += won;
+                    tally.closed_lost += k - won;
+                    tally.new_mrr += mrr;
+                    self.counts.months[month].won += won;
+                    self.counts.months[month].closed += k;
+                    self.won_mrr[source][month] += mrr;
+                }
             }
         }
-        (self.opened, self.closing) = (opened, closing);
     }
 
     /// Step 7 and costs.

@@ -296,12 +296,9 @@ fn teams_tables() -> impl Strategy<Value = String> {
     )
 }
 
-/// `[deal]` and `[costs]`; `triangular_revenue` lets `monthly_revenue` be triangular (the
-/// expected-funnel property leaves it out: see there).
-fn deal_and_costs_tables(triangular_revenue: bool) -> impl Strategy<Value = String> {
-    let revenue = non_negative(200_000.0).prop_filter("no triangular monthly_revenue", move |r| {
-        triangular_revenue || !r.contains("triangular")
-    });
+/// `[deal]` and `[costs]`.
+fn deal_and_costs_tables() -> impl Strategy<Value = String> {
+    let revenue = non_negative(200_000.0);
     (revenue, probability(), small_probability(0.2), 1u32..=60, non_negative(2e6)).prop_map(|(mrr, margin, churn, lifetime, fixed)| {
         format!(
             "[deal]\nmonthly_revenue = {mrr}\ngross_margin = {margin}\nmonthly_churn = {churn}\nmax_lifetime_months = {lifetime}\n\
@@ -323,18 +320,13 @@ fn variant() -> impl Strategy<Value = String> {
 
 /// A whole valid scenario, with its horizon in months.
 fn scenario() -> impl Strategy<Value = (String, u32)> {
-    scenario_with(true)
-}
-
-/// A whole valid scenario; `triangular_revenue` as in [`deal_and_costs_tables`].
-fn scenario_with(triangular_revenue: bool) -> impl Strategy<Value = (String, u32)> {
     (
         scenario_table(),
         proptest::collection::vec(source_body(), 1..=3),
         marketing_table(),
         follow_up_table(),
         teams_tables(),
-        deal_and_costs_tables(triangular_revenue),
+        deal_and_costs_tables(),
         variant(),
     )
         .prop_map(
@@ -564,12 +556,8 @@ proptest! {
     }
 
     /// The expected funnel has finite, non-negative counts in stage order and rates in [0, 1].
-    ///
-    /// Without a triangular `deal.monthly_revenue`: `expected_run` then takes minutes, since
-    /// `Expected::sum_of` calls `Dist::mean`, which integrates 4,000 bisected quantiles of a
-    /// triangular on every call (reported; drop the filter once the mean is cached or closed-form).
     #[test]
-    fn the_expected_funnel_keeps_the_stage_order((text, _horizon) in scenario_with(false)) {
+    fn the_expected_funnel_keeps_the_stage_order((text, _horizon) in scenario()) {
         for setup in setups(&text)? {
             let m = engine::expected_run(&setup);
             let what = format!("expected run of `{}`\nscenario:\n{text}", setup.name);
