@@ -242,6 +242,23 @@ impl Ctx<'_> {
         self.r.horizon_months.to_string()
     }
 
+    /// One metric's per-run values for every setup, and how many runs in all left it undefined.
+    fn distributions(&self, metric: Metric) -> (Vec<Distribution>, usize) {
+        let dists = (0..self.r.setups.len())
+            .map(|i| Distribution {
+                setup: i,
+                values: self.values(i, metric),
+            })
+            .collect();
+        let undefined = self
+            .r
+            .setups
+            .iter()
+            .map(|s| s.metric(metric).undefined)
+            .sum();
+        (dists, undefined)
+    }
+
     /// The per-run values of one metric of setup `i` (undefined runs left out).
     fn values(&self, i: usize, metric: Metric) -> Vec<f64> {
         self.runs[i]
@@ -2329,13 +2346,7 @@ fn monthly_chart(c: &Canvas<'_>, ctx: &Ctx<'_>, metric: Metric) -> Result<bool, 
 fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
     let r = ctx.r;
     let metric = Metric::Won;
-    let dists: Vec<Distribution> = (0..r.setups.len())
-        .map(|i| Distribution {
-            setup: i,
-            values: ctx.values(i, metric),
-        })
-        .collect();
-    let undefined: usize = r.setups.iter().map(|s| s.metric(metric).undefined).sum();
+    let (dists, undefined) = ctx.distributions(metric);
     // Targets on won (one per distinct value), with each setup's chance of meeting it.
     let mut targets: Vec<(f64, &str)> = Vec::new();
     for s in &r.setups {
@@ -2431,13 +2442,7 @@ fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> 
 fn ltv_cac_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
     let r = ctx.r;
     let metric = Metric::LtvToCac;
-    let dists: Vec<Distribution> = (0..r.setups.len())
-        .map(|i| Distribution {
-            setup: i,
-            values: ctx.values(i, metric),
-        })
-        .collect();
-    let undefined: usize = r.setups.iter().map(|s| s.metric(metric).undefined).sum();
+    let (dists, undefined) = ctx.distributions(metric);
     let mut lines: Vec<(f64, String)> = vec![(3.0, ctx.w.ltv_bar.to_string())];
     for s in &r.setups {
         for t in s.targets.iter().filter(|t| t.metric == metric) {
