@@ -92,15 +92,15 @@ impl PoissonLaw {
     }
 }
 
-/// A Poisson count; `exp_neg` is exp(-lambda), cached by callers that draw often with one lambda.
-pub fn poisson_cached<R: Rng + ?Sized>(rng: &mut R, lambda: f64, exp_neg: f64) -> u64 {
+/// A Poisson count: inversion by sequential search for small means (one uniform,
+/// about lambda steps), rand_distr's rejection sampler for large ones.
+pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
     if lambda <= 0.0 {
         return 0;
     }
     if lambda < 30.0 {
-        // Inversion by sequential search: one uniform, about lambda steps.
         let u: f64 = rng.random();
-        let (mut k, mut p) = (0u64, exp_neg);
+        let (mut k, mut p) = (0u64, (-lambda).exp());
         let mut cdf = p;
         while u > cdf && k < 1000 {
             k += 1;
@@ -110,11 +110,6 @@ pub fn poisson_cached<R: Rng + ?Sized>(rng: &mut R, lambda: f64, exp_neg: f64) -
         return k;
     }
     Poisson::new(lambda).map_or(0, |d| d.sample(rng) as u64)
-}
-
-/// A Poisson count.
-pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
-    poisson_cached(rng, lambda, (-lambda).exp())
 }
 
 /// A binomial count: a uniform per item for small n, inversion (BINV, about

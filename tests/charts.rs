@@ -4,6 +4,8 @@
 //! scenario's own font is loaded or refused clearly, and report.md links only
 //! to files that exist.
 
+mod common;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -839,31 +841,7 @@ mod sweep_and_target {
     #[test]
     fn a_non_monotone_target_shades_where_the_goal_is_met() {
         // A tiny team: a low MQL threshold floods it, a high one starves it (as in tests/sweep.rs).
-        let toml = r#"
-[scenario]
-name = "threshold"
-horizon_months = 6
-[[source]]
-name = "web"
-leads_per_month = 600
-score = { normal = { mean = 50, sd = 25 } }
-[marketing]
-automation = true
-mql_threshold = 70
-[marketing.nurture]
-monthly_score_gain = 0
-[follow_up]
-team = "inside_sales"
-sla_days = 0
-response_half_life_days = 1e9
-sql_rate_by_score = [[0, 0.0], [70, 0.5]]
-[inside_sales]
-reps = 1
-mqls_per_rep_per_day = 5
-[sales]
-opportunity_lag_days = 0
-sales_cycle_days = 0
-"#;
+        let toml = crate::common::SMALL_TEAM_THRESHOLD;
         let tree = funnelsim::doc::parse_str(toml, "threshold.toml").expect("valid TOML");
         let t = target_of(
             &tree,

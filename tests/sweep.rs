@@ -112,31 +112,7 @@ fn target_finds_the_known_least_lead_volume() {
 fn a_non_monotone_threshold_is_reported_as_such() {
     // A tiny team works MQLs oldest first with no slack: a low threshold floods it with
     // leads that never convert, a high one starves it. Won deals peak in the middle.
-    let toml = r#"
-[scenario]
-name = "threshold"
-horizon_months = 6
-[[source]]
-name = "web"
-leads_per_month = 600
-score = { normal = { mean = 50, sd = 25 } }
-[marketing]
-automation = true
-mql_threshold = 70
-[marketing.nurture]
-monthly_score_gain = 0
-[follow_up]
-team = "inside_sales"
-sla_days = 0
-response_half_life_days = 1e9
-sql_rate_by_score = [[0, 0.0], [70, 0.5]]
-[inside_sales]
-reps = 1
-mqls_per_rep_per_day = 5
-[sales]
-opportunity_lag_days = 0
-sales_cycle_days = 0
-"#;
+    let toml = common::SMALL_TEAM_THRESHOLD;
     let t = tree(toml);
     let axis = sweep::parse_axis("marketing.mql_threshold=1", &t, "--solve").unwrap();
     let goal = Goal::parse("won >= 25").unwrap();

@@ -75,3 +75,32 @@ win_rate = 0.3
 "#
     )
 }
+
+/// A tiny team working MQLs oldest first with no slack: a low MQL threshold floods
+/// it with leads that never convert, a high one starves it, so won deals peak in
+/// the middle of the threshold range (a non-monotone goal search).
+pub const SMALL_TEAM_THRESHOLD: &str = r#"
+[scenario]
+name = "threshold"
+horizon_months = 6
+[[source]]
+name = "web"
+leads_per_month = 600
+score = { normal = { mean = 50, sd = 25 } }
+[marketing]
+automation = true
+mql_threshold = 70
+[marketing.nurture]
+monthly_score_gain = 0
+[follow_up]
+team = "inside_sales"
+sla_days = 0
+response_half_life_days = 1e9
+sql_rate_by_score = [[0, 0.0], [70, 0.5]]
+[inside_sales]
+reps = 1
+mqls_per_rep_per_day = 5
+[sales]
+opportunity_lag_days = 0
+sales_cycle_days = 0
+"#;
