@@ -62,9 +62,10 @@ pub fn expected_run(setup: &Setup) -> RunMetrics {
     RunMetrics::from_counts(&counts, &params, s.deal.max_lifetime_months)
 }
 
-/// Simulates runs `from..to` of every setup; `progress` is told how many runs finished.
+/// Simulates runs `from..to` of every setup (with its model); `progress` is
+/// told how many runs finished.
 pub fn simulate(
-    setups: &[Setup],
+    setups: &[(&Setup, &Model)],
     seed: u64,
     from: u64,
     to: u64,
@@ -72,8 +73,7 @@ pub fn simulate(
 ) -> Vec<Vec<RunMetrics>> {
     setups
         .iter()
-        .map(|setup| {
-            let model = Model::new(&setup.scenario);
+        .map(|&(setup, model)| {
             (from as usize..to as usize)
                 .into_par_iter()
                 .with_min_len(16)
@@ -82,7 +82,7 @@ pub fn simulate(
                     if crate::interrupt::requested().is_some() {
                         return None;
                     }
-                    let m = simulate_run(setup, &model, seed, run as u64);
+                    let m = simulate_run(setup, model, seed, run as u64);
                     progress(1);
                     Some(m)
                 })
@@ -99,11 +99,13 @@ pub fn run_all(
     runs: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<SetupRuns> {
-    simulate(setups, seed, 0, runs, progress)
-        .into_iter()
-        .zip(setups)
-        .map(|(runs, setup)| SetupRuns {
-            model: Model::new(&setup.scenario),
+    let models: Vec<Model> = setups.iter().map(|s| Model::new(&s.scenario)).collect();
+    let pairs: Vec<(&Setup, &Model)> = setups.iter().zip(&models).collect();
+    let runs = simulate(&pairs, seed, 0, runs, progress);
+    runs.into_iter()
+        .zip(setups.iter().zip(models))
+        .map(|(runs, (setup, model))| SetupRuns {
+            model,
             setup: setup.clone(),
             runs,
         })
@@ -154,10 +156,9 @@ pub fn run_until_precise(
     let mut made = 0;
     loop {
         let to = (made + PRECISION_BATCH).min(max_runs);
-        for (r, more) in all
-            .iter_mut()
-            .zip(simulate(setups, seed, made, to, progress))
-        {
+        let pairs: Vec<(&Setup, &Model)> = all.iter().map(|r| (&r.setup, &r.model)).collect();
+        let more = simulate(&pairs, seed, made, to, progress);
+        for (r, more) in all.iter_mut().zip(more) {
             r.runs.extend(more);
         }
         made = to;

@@ -13,10 +13,12 @@ pub mod paths;
 pub mod scenario;
 // Resolved parameters and the day-by-day model.
 pub mod calendar;
+pub mod mix;
 pub mod model;
 pub mod params;
 pub mod queue;
 pub mod random;
+pub mod sales;
 // Monte Carlo runs and their metrics.
 pub mod engine;
 pub mod interrupt;

@@ -1,19 +1,22 @@
 //! The day-by-day funnel of model.md ("What happens to a lead"), for one run.
 //!
-//! Leads are never simulated one by one. Leads that behave alike (same
-//! source, score class, day they became an MQL and day they joined the
-//! queue) travel as one cohort with a count, and every random step draws a
-//! count for the whole cohort (Poisson arrivals split by class, binomial
-//! conversions, hypergeometric picks where capacity splits a tied group),
-//! so the work of a day is bounded by the number of cohorts, not of leads.
-//! The facts that make this exact are in `../shared/notes/engine.md`.
-
-use std::collections::VecDeque;
+//! Leads are never simulated one by one, nor grouped by exact score. The MQLs
+//! of one source made on one day travel as a group with a count and the law
+//! of their scores (a [`Mix`]); every random step draws a count for a whole
+//! group: Poisson counts per class of lead (Poisson splitting), a nurture
+//! fate decided when a lead enters nurture, one binomial with the mixed rate
+//! for a group worked whole, a split by score only where capacity cuts a
+//! `highest_score_first` queue, and per (source, SQL day) one split of the
+//! opportunities over their (open month, close month) outcomes. A day's work
+//! is bounded by the number of groups, not of leads; docs/engine.md gives
+//! the facts that make each step exact.
 
 use crate::calendar::Calendar;
+use crate::mix::Mix;
 use crate::params::RunParams;
-use crate::queue::{Cohort, Queue};
-use crate::random::{Categorical, PoissonLaw, Sampler};
+use crate::queue::{Group, Queue};
+use crate::random::{PoissonLaw, Sampler};
+use crate::sales::SalesTables;
 use crate::scenario::{QueueOrder, Scenario, Team};
 
 /// What one run counted, by lead source and by month.
@@ -58,45 +61,25 @@ pub struct MonthTally {
     pub lost_to_sla: f64,
 }
 
-/// A nurtured cohort scheduled to re-qualify at a month start.
-#[derive(Clone, Copy, Debug)]
-struct Requalify {
-    source: u16,
-    score: f64,
-    recycled: bool,
-    count: f64,
-}
-
 /// Per-setup tables that do not change between runs.
 #[derive(Clone, Debug)]
 pub struct Model {
     pub calendar: Calendar,
     /// Per source: the chance of each whole score 0..=100 for a new lead.
     score_pmfs: Vec<Vec<f64>>,
-    lag: Categorical,
-    cycle: Categorical,
+    /// What becomes of an opportunity, by the day of its SQL.
+    sales: SalesTables,
     /// Mean MRR of a new deal (for the expected funnel).
     mrr_mean: f64,
-}
-
-/// How the leads of one source split into classes in one run.
-struct ArrivalClasses {
-    /// Leads that are MQLs the day they arrive: (score class, chance).
-    immediate: Vec<(f64, f64)>,
-    /// Chance that a lead is an MQL the day it arrives.
-    immediate_chance: f64,
-    /// The class of such a lead, given that it is one (indices into `immediate`).
-    immediate_split: Categorical,
-    /// Leads that enter nurture and re-qualify: (month starts until then, score class).
-    nurtured: Vec<(u32, f64)>,
-    /// The fate of a lead that is not an MQL on arrival, given that it is not: an index
-    /// into `nurtured` (it re-qualifies, surviving every unsubscribe draw), or beyond it (never).
-    rest_split: Categorical,
+    /// Lower bound of each `sql_rate_by_score` band.
+    band_floors: Vec<f64>,
+    /// The band of each whole score 0..=100.
+    whole_score_bands: Vec<Option<usize>>,
 }
 
 /// The random streams of one run, one per concern, so that setups that differ
 /// in one part of the funnel still share the draws of every other part
-/// (common random numbers): arrivals per source, the classes of leads per
+/// (common random numbers): arrivals per source, the nurture of leads per
 /// source, the follow-up (handoff, queue, qualification) and sales.
 pub struct Streams<S> {
     pub arrivals: Vec<S>,
@@ -115,13 +98,33 @@ impl Model {
             .iter()
             .map(|src| src.score.rounded_pmf(100).0)
             .collect();
+        let lag = s.sales.opportunity_lag_days.rounded_pmf(horizon).0;
+        let cycle = s.sales.sales_cycle_days.rounded_pmf(horizon).0;
+        let band_floors: Vec<f64> = s
+            .follow_up
+            .sql_rate_by_score
+            .iter()
+            .map(|b| b.lower)
+            .collect();
+        let whole_score_bands = (0..=100)
+            .map(|score| band_floors.iter().rposition(|&lower| lower <= score as f64))
+            .collect();
         Model {
-            lag: Categorical::new(s.sales.opportunity_lag_days.rounded_pmf(horizon).0),
-            cycle: Categorical::new(s.sales.sales_cycle_days.rounded_pmf(horizon).0),
+            sales: SalesTables::new(&calendar, &lag, &cycle),
             score_pmfs,
             calendar,
             mrr_mean: s.deal.monthly_revenue.mean(),
+            band_floors,
+            whole_score_bands,
         }
+    }
+
+    /// The `sql_rate_by_score` band of a score: the highest lower bound <= it.
+    fn band_of(&self, score: f64) -> Option<usize> {
+        if score.fract() == 0.0 && (0.0..=100.0).contains(&score) {
+            return self.whole_score_bands[score as usize];
+        }
+        self.band_floors.iter().rposition(|&lower| lower <= score)
     }
 
     /// Simulates one run with the given (U) values; the streams draw the counts (or give their expectations).
@@ -135,28 +138,42 @@ impl Model {
     }
 }
 
+/// How the leads of one source split in one run (Poisson splitting: each
+/// class of a Poisson stream is a Poisson stream of its own).
+struct SourceClasses {
+    /// The mix of leads that are MQLs the day they arrive; its total is their chance.
+    fresh: u16,
+    /// Leads that enter nurture and re-qualify after k month starts: (k, mix);
+    /// the mix's total is the chance that a lead does so.
+    nurtured: Vec<(u32, u16)>,
+}
+
 /// The state of one run.
 struct Run<'a> {
     model: &'a Model,
     s: &'a Scenario,
     p: &'a RunParams,
-    classes: Vec<ArrivalClasses>,
-    /// Month starts until a recycled lead re-qualifies, and its score class then.
-    recycle: Option<(u32, f64)>,
+    /// Every score law of the run: see [`Mix`].
+    mixes: Vec<Mix>,
+    classes: Vec<SourceClasses>,
+    /// Month starts until an MQL that expired under the SLA re-qualifies, and its mix.
+    recycle: Option<(u32, u16)>,
     capacity_per_day: f64,
-    /// Cohorts due to join the queue, in order of their join day.
-    joining: VecDeque<(u32, Cohort)>,
-    /// Reused buffer of today's joiners.
-    joiners: Vec<Cohort>,
-    /// Opportunities opened, by (source, day).
-    opens: Vec<Vec<f64>>,
+    /// Whole days of the handoff delay, and the chance of one day more.
+    handoff: (usize, f64),
+    /// Groups due to join the queue, at `join_day % len`.
+    joining: Vec<Vec<Group>>,
     queue: Queue,
+    /// Reused buffer of groups leaving the queue.
+    scratch: Vec<Group>,
     /// Response-time decay 0.5^(w / half-life) by whole days waited.
     decay: Vec<f64>,
-    /// Reused buffer of cohorts leaving the queue.
-    scratch: Vec<Cohort>,
-    /// Nurtured cohorts that re-qualify, by month.
-    requalifying: Vec<Vec<Requalify>>,
+    /// Nurtured groups that re-qualify, by month: (source, mix, count).
+    requalifying: Vec<Vec<(u16, u16, f64)>>,
+    /// MQLs that expired under the SLA, by (source, month), waiting to re-qualify.
+    expired: Vec<Vec<f64>>,
+    /// SQLs by source: (day, count), in day order.
+    sqls: Vec<Vec<(u32, f64)>>,
     /// MRR won by (source, close month).
     won_mrr: Vec<Vec<f64>>,
     counts: RunCounts,
@@ -167,25 +184,36 @@ impl<'a> Run<'a> {
         let months = model.calendar.months();
         let days = model.calendar.days();
         let n_sources = s.sources.len();
+        let h = p.handoff_delay_days;
+        // In days as a float first: a delay beyond the horizon must not overflow.
+        let whole = h.floor().min(days as f64) as usize;
+        let sla = s.follow_up.sla_days as usize;
+        let longest_wait = (whole + 1 + sla).min(days);
+        let step = 0.5f64.powf(1.0 / p.response_half_life_days);
+        let mut decay = Vec::with_capacity(longest_wait + 1);
+        decay.push(1.0);
+        for w in 1..=longest_wait {
+            decay.push(decay[w - 1] * step);
+        }
         let mut run = Run {
             model,
             s,
             p,
+            mixes: Vec::new(),
             classes: Vec::new(),
             recycle: None,
             capacity_per_day: match s.follow_up.team {
                 Team::InsideSales => s.inside_sales.reps as f64 * p.is_mqls_per_rep_per_day,
                 Team::FieldSales => s.sales.reps as f64 * p.fs_inbound_mqls_per_rep_per_day,
             },
-            joining: VecDeque::new(),
-            joiners: Vec::new(),
-            opens: vec![vec![0.0; days]; n_sources],
-            queue: Queue::new(s.follow_up.queue_order),
-            requalifying: vec![Vec::new(); months],
+            handoff: (whole, h - h.floor()),
+            joining: vec![Vec::new(); whole + 2],
+            queue: Queue::new(s.follow_up.queue_order, s.follow_up.sla_days, days),
             scratch: Vec::new(),
-            decay: (0..=days)
-                .map(|w| 0.5f64.powf(w as f64 / p.response_half_life_days))
-                .collect(),
+            decay,
+            requalifying: vec![Vec::new(); months],
+            expired: vec![vec![0.0; months]; n_sources],
+            sqls: vec![Vec::new(); n_sources],
             won_mrr: vec![vec![0.0; months]; n_sources],
             counts: RunCounts {
                 sources: vec![SourceTally::default(); n_sources],
@@ -194,41 +222,44 @@ impl<'a> Run<'a> {
                 revenue_by_month: vec![0.0; months],
             },
         };
-        run.classes = (0..n_sources).map(|i| run.arrival_classes(i)).collect();
+        for tally in &mut run.counts.sources {
+            tally.response_days = vec![0.0; run.decay.len()];
+        }
+        run.classes = (0..n_sources).map(|i| run.source_classes(i)).collect();
         if s.marketing.automation {
             let score =
                 (s.marketing.mql_threshold as f64 - s.marketing.nurture.recycle_penalty).max(0.0);
-            run.recycle = run.months_to_qualify(score).map(|k| {
-                (
-                    k,
-                    run.score_class(requalified_score(score, k, p.monthly_score_gain)),
-                )
-            });
+            if let Some(k) = run.months_to_qualify(score) {
+                let mix = run.add_mix(&[(requalified_score(score, k, p.monthly_score_gain), 1.0)]);
+                run.recycle = Some((k, mix));
+            }
         }
         run
     }
 
-    /// The score class an MQL is kept under (see [`Cohort::score`]).
-    fn score_class(&self, score: f64) -> f64 {
-        if self.s.follow_up.queue_order == QueueOrder::HighestScoreFirst {
-            return score;
-        }
-        self.s
-            .follow_up
-            .sql_rate_by_score
-            .iter()
-            .rev()
-            .find(|b| b.lower <= score)
-            .map_or(-1.0, |b| b.lower)
-    }
-
-    /// `sql_rate_by_score`(score): the band with the highest lower bound <= score, 0 below every band.
-    fn sql_rate(&self, score: f64) -> f64 {
-        let bands = &self.s.follow_up.sql_rate_by_score;
-        bands
-            .iter()
-            .rposition(|b| b.lower <= score)
-            .map_or(0.0, |i| self.p.band_rates[i])
+    /// Adds a score law (scores highest first) to the run's mixes; returns its index.
+    /// Only `highest_score_first` splits groups by score: the other orders keep
+    /// a law as its total and mixed rate.
+    fn add_mix(&mut self, entries: &[(f64, f64)]) -> u16 {
+        let model = self.model;
+        let rates = &self.p.band_rates;
+        // `sql_rate_by_score`(score): the band with the highest lower bound <= score, 0 below every band.
+        let band_of = |score: f64| {
+            model.band_of(score).map_or((f64::NEG_INFINITY, 0.0), |i| {
+                (model.band_floors[i], rates[i])
+            })
+        };
+        let mix = if self.s.follow_up.queue_order == QueueOrder::HighestScoreFirst {
+            Mix::new(entries, band_of)
+        } else {
+            let (w, wr) = entries.iter().fold((0.0, 0.0), |(w, wr), &(score, x)| {
+                (w + x, wr + x * band_of(score).1)
+            });
+            let score = entries.first().map_or(0.0, |e| e.0);
+            Mix::single(score, w, if w > 0.0 { wr / w } else { 0.0 })
+        };
+        self.mixes.push(mix);
+        (self.mixes.len() - 1) as u16
     }
 
     /// Month starts a nurtured lead of this score needs to reach the threshold, if it can
@@ -244,143 +275,154 @@ impl<'a> Run<'a> {
             return None;
         }
         let mut k = ((threshold - score) / gain).ceil().max(1.0);
-        while k > 1.0 && score + (k - 1.0) * gain >= threshold {
+        while k > 1.0 && requalified_score(score, k as u32 - 1, gain) >= threshold {
             k -= 1.0;
         }
-        while score + k * gain < threshold {
+        while requalified_score(score, k as u32, gain) < threshold {
             k += 1.0;
         }
         (k <= max as f64).then_some(k as u32)
     }
 
-    fn arrival_classes(&self, source: usize) -> ArrivalClasses {
+    /// Splits the leads of a source into the MQLs of arrival and the nurture classes.
+    fn source_classes(&mut self, source: usize) -> SourceClasses {
         let automation = self.s.marketing.automation;
         let threshold = self.s.marketing.mql_threshold as f64;
         let survive = 1.0 - self.p.monthly_unsubscribe;
-        let mut immediate: Vec<(f64, f64)> = Vec::new();
-        let mut nurtured: Vec<(u32, f64, f64)> = Vec::new();
-        for (score, &chance) in self.model.score_pmfs[source].iter().enumerate() {
+        let gain = self.p.monthly_score_gain;
+        let mut fresh = Vec::new();
+        // (k, entries): scores after k month starts, highest first.
+        let mut nurtured: Vec<(u32, Vec<(f64, f64)>)> = Vec::new();
+        let pmf = &self.model.score_pmfs[source];
+        for score in (0..pmf.len()).rev() {
+            let chance = pmf[score];
+            let score = score as f64;
             if chance <= 0.0 {
                 continue;
             }
-            let score = score as f64;
             if !automation || score >= threshold {
-                add_chance(&mut immediate, self.score_class(score), chance);
+                fresh.push((score, chance));
                 continue;
             }
             if let Some(k) = self.months_to_qualify(score) {
-                let qualify = chance * survive.powi(k as i32);
-                let class =
-                    self.score_class(requalified_score(score, k, self.p.monthly_score_gain));
-                match nurtured
-                    .iter_mut()
-                    .find(|(kk, c, _)| *kk == k && *c == class)
-                {
-                    Some(entry) => entry.2 += qualify,
-                    None => nurtured.push((k, class, qualify)),
+                let entry = (
+                    requalified_score(score, k, gain),
+                    chance * survive.powi(k as i32),
+                );
+                match nurtured.iter_mut().find(|(kk, _)| *kk == k) {
+                    Some((_, entries)) => entries.push(entry),
+                    None => nurtured.push((k, vec![entry])),
                 }
             }
         }
-        let immediate_chance: f64 = immediate.iter().map(|(_, c)| c).sum();
-        let rest = 1.0 - immediate_chance;
-        let given = |c: f64, total: f64| if total > 0.0 { c / total } else { 0.0 };
-        ArrivalClasses {
-            immediate_split: Categorical::new(
-                immediate
-                    .iter()
-                    .map(|&(_, c)| given(c, immediate_chance))
-                    .collect(),
-            ),
-            rest_split: Categorical::new(
-                nurtured.iter().map(|&(_, _, c)| given(c, rest)).collect(),
-            ),
+        SourceClasses {
+            fresh: self.add_mix(&fresh),
             nurtured: nurtured
                 .into_iter()
-                .map(|(k, class, _)| (k, class))
+                .map(|(k, entries)| (k, self.add_mix(&entries)))
                 .collect(),
-            immediate,
-            immediate_chance,
         }
     }
 
     fn simulate<S: Sampler>(mut self, st: &mut Streams<S>) -> RunCounts {
         let cal = &self.model.calendar;
         let n_sources = self.s.sources.len();
-        let mut by_class: Vec<(usize, f64)> = Vec::new();
+        let late = self.handoff.1;
         for month in 0..cal.months() {
             let first = cal.first_day(month);
-            // Step 3: nurtured leads re-qualify at the month start, before arrivals.
-            for r in std::mem::take(&mut self.requalifying[month]) {
-                let cohort = Cohort {
-                    source: r.source,
-                    score: r.score,
-                    mql_day: first as u32,
-                    recycled: r.recycled,
-                    count: r.count,
-                };
-                self.become_mqls(cohort, &mut st.follow_up);
-            }
-            // Leads a day per source: Poisson with the month's mean.
-            let rates: Vec<PoissonLaw> = (0..n_sources)
-                .map(|i| PoissonLaw::new(self.daily_leads(i, month)))
+            // Step 3: nurtured and recycled leads re-qualify at the month start, before arrivals.
+            self.requalify(month, first, &mut st.follow_up);
+            // Steps 1 and 2: MQLs of arrival a day per source, on time and a day late
+            // for the queue (Poisson splitting: two independent Poisson counts).
+            let laws: Vec<(PoissonLaw, PoissonLaw)> = (0..n_sources)
+                .map(|i| {
+                    let mqls = self.daily_leads(i, month)
+                        * self.mixes[self.classes[i].fresh as usize].total();
+                    (
+                        PoissonLaw::new(mqls * (1.0 - late)),
+                        PoissonLaw::new(mqls * late),
+                    )
+                })
                 .collect();
-            let mut not_mqls = vec![0.0; n_sources];
             for day in first..first + cal.days_in(month) {
-                // Steps 1 and 2: arrivals; those that are MQLs at once are split over score
-                // classes (a Poisson count split at random is a Poisson count per class).
-                for (i, law) in rates.iter().enumerate() {
-                    let n = st.arrivals[i].poisson(law);
-                    if n <= 0.0 {
-                        continue;
-                    }
-                    self.counts.sources[i].leads += n;
-                    self.counts.months[month].leads += n;
-                    let mqls = st.classes[i].binomial(n, self.classes[i].immediate_chance);
-                    not_mqls[i] += n - mqls;
-                    by_class.clear();
-                    st.classes[i].split(&self.classes[i].immediate_split, mqls, &mut |c, k| {
-                        by_class.push((c, k))
-                    });
-                    for &(c, k) in &by_class {
-                        let score = self.classes[i].immediate[c].0;
-                        self.become_mqls(
-                            Cohort {
-                                source: i as u16,
-                                score,
-                                mql_day: day as u32,
-                                recycled: false,
-                                count: k,
-                            },
-                            &mut st.follow_up,
-                        );
+                for (i, (on_time, delayed)) in laws.iter().enumerate() {
+                    let rng = &mut st.arrivals[i];
+                    let n = [rng.poisson(on_time), rng.poisson(delayed)];
+                    let mix = self.classes[i].fresh;
+                    self.add_leads(i, month, n[0] + n[1]);
+                    self.new_mqls(i, month, n[0] + n[1]);
+                    for (extra, count) in n.into_iter().enumerate() {
+                        self.hand_off(Group::new(i, &self.mixes, mix, day, false, count), extra);
                     }
                 }
                 // Steps 4 and 5: the queue and follow-up.
-                self.queue_day(day, st);
+                self.queue_day(day, month, &mut st.follow_up);
             }
-            // Leads that entered nurture this month: only the month matters, since
-            // nurture acts on month starts; each one's fate is decided by its class.
-            for (i, n) in not_mqls.into_iter().enumerate() {
-                by_class.clear();
-                st.classes[i].split(&self.classes[i].rest_split, n, &mut |c, k| {
-                    by_class.push((c, k))
-                });
-                for &(c, k) in &by_class {
-                    let (months_until, score) = self.classes[i].nurtured[c];
-                    let due = month + months_until as usize;
-                    if due < cal.months() {
-                        self.requalifying[due].push(Requalify {
-                            source: i as u16,
-                            score,
-                            recycled: false,
-                            count: k,
-                        });
-                    }
+            self.enter_nurture(month, &mut st.classes);
+        }
+        self.close_sales(&mut st.sales);
+        self.finish()
+    }
+
+    /// Leads of this month that enter nurture: only the month matters, since nurture
+    /// acts on month starts; each class is a Poisson count of its own.
+    fn enter_nurture<S: Sampler>(&mut self, month: usize, rngs: &mut [S]) {
+        let cal = &self.model.calendar;
+        for (i, rng) in rngs.iter_mut().enumerate() {
+            let leads = self.daily_leads(i, month) * cal.days_in(month) as f64;
+            let mut rest = 1.0 - self.mixes[self.classes[i].fresh as usize].total();
+            for c in 0..self.classes[i].nurtured.len() {
+                let (k, mix) = self.classes[i].nurtured[c];
+                let due = month + k as usize;
+                if due >= cal.months() {
+                    continue;
+                }
+                let chance = self.mixes[mix as usize].total();
+                rest -= chance;
+                let n = rng.poisson_mean(leads * chance);
+                if n > 0.0 {
+                    self.requalifying[due].push((i as u16, mix, n));
+                    self.add_leads(i, month, n);
                 }
             }
+            let n = rng.poisson_mean(leads * rest.max(0.0));
+            self.add_leads(i, month, n);
         }
-        self.close_opportunities(&mut st.sales);
-        self.finish()
+    }
+
+    /// Step 3 at the first day of `month`: nurtured leads that reach the threshold,
+    /// and MQLs that expired under the SLA and survived nurture until now.
+    fn requalify<S: Sampler>(&mut self, month: usize, first: usize, rng: &mut S) {
+        for (source, mix, count) in std::mem::take(&mut self.requalifying[month]) {
+            let i = source as usize;
+            self.new_mqls(i, month, count);
+            let g = Group::new(i, &self.mixes, mix, first, false, count);
+            self.split_hand_off(g, rng);
+        }
+        let Some((k, mix)) = self.recycle else {
+            return;
+        };
+        let Some(from) = month.checked_sub(k as usize) else {
+            return;
+        };
+        let survive = (1.0 - self.p.monthly_unsubscribe).powi(k as i32);
+        for i in 0..self.s.sources.len() {
+            let n = std::mem::take(&mut self.expired[i][from]);
+            let back = rng.binomial(n, survive);
+            let g = Group::new(i, &self.mixes, mix, first, true, back);
+            self.split_hand_off(g, rng);
+        }
+    }
+
+    fn add_leads(&mut self, source: usize, month: usize, n: f64) {
+        self.counts.sources[source].leads += n;
+        self.counts.months[month].leads += n;
+    }
+
+    /// New MQLs (recycled ones are not counted again).
+    fn new_mqls(&mut self, source: usize, month: usize, n: f64) {
+        self.counts.sources[source].mqls += n;
+        self.counts.months[month].mqls += n;
     }
 
     /// Mean leads a day of a source in a month (step 1).
@@ -394,143 +436,121 @@ impl<'a> Run<'a> {
             / cal.days_in(month) as f64
     }
 
-    /// MQLs made today: counted (once per lead) and sent through the handoff delay.
-    fn become_mqls<S: Sampler>(&mut self, cohort: Cohort, rng: &mut S) {
-        let day = cohort.mql_day as usize;
-        if !cohort.recycled {
-            self.counts.sources[cohort.source as usize].mqls += cohort.count;
-            self.counts.months[self.model.calendar.month_of(day)].mqls += cohort.count;
+    /// Splits a group made an MQL today into those on time and a day late.
+    fn split_hand_off<S: Sampler>(&mut self, g: Group, rng: &mut S) {
+        if g.count <= 0.0 {
+            return;
         }
-        let h = self.p.handoff_delay_days;
-        let whole = h.floor();
-        let late = rng.binomial(cohort.count, h - whole);
-        for (extra, count) in [(0.0, cohort.count - late), (1.0, late)] {
-            // In days as a float first: a delay beyond the horizon must not overflow.
-            let join_day = day as f64 + whole + extra;
-            if count > 0.0 && join_day < self.model.calendar.days() as f64 {
-                let join = join_day as usize;
-                // Joins arrive in day order (the delay is one value a run), so this is a push at the back.
-                let at = self.joining.partition_point(|(d, _)| *d as usize <= join);
-                self.joining
-                    .insert(at, (join as u32, Cohort { count, ..cohort }));
-            }
+        let late = rng.binomial(g.count, self.handoff.1);
+        self.hand_off(
+            Group {
+                count: g.count - late,
+                ..g
+            },
+            0,
+        );
+        self.hand_off(Group { count: late, ..g }, 1);
+    }
+
+    /// Sends a group made an MQL today to the queue after the whole handoff days plus `extra`.
+    fn hand_off(&mut self, g: Group, extra: usize) {
+        let join = g.mql_day as usize + self.handoff.0 + extra;
+        if g.count > 0.0 && join < self.model.calendar.days() {
+            let n = self.joining.len();
+            self.joining[join % n].push(g);
         }
     }
 
-    fn queue_day<S: Sampler>(&mut self, day: usize, st: &mut Streams<S>) {
-        while self
-            .joining
-            .front()
-            .is_some_and(|(d, _)| *d as usize == day)
-        {
-            let (_, c) = self.joining.pop_front().expect("checked");
-            self.joiners.push(c);
-        }
-        self.queue.join(day, &mut self.joiners);
-        let mut expired = std::mem::take(&mut self.scratch);
+    fn queue_day<S: Sampler>(&mut self, day: usize, month: usize, rng: &mut S) {
+        let n = self.joining.len();
+        let mut out = std::mem::take(&mut self.scratch);
         self.queue
-            .expire(day, self.s.follow_up.sla_days, |c| expired.push(c));
-        for c in expired.drain(..) {
-            self.expire(day, c, &mut st.follow_up);
+            .join(day, &mut self.joining[day % n], |g| out.push(g));
+        for g in out.drain(..) {
+            self.expire(month, g);
         }
         let c = self.capacity_per_day;
         let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
-        if capacity >= 1.0 {
+        if capacity >= 1.0 && !self.queue.is_empty() {
             self.queue
-                .work(capacity, &mut st.follow_up, |c| expired.push(c));
-            for c in expired.drain(..) {
-                self.follow_up(day, c, &mut st.follow_up, &mut st.sales);
+                .work(day, capacity, &self.mixes, rng, |g| out.push(g));
+            for g in out.drain(..) {
+                self.follow_up(day, month, g, rng);
             }
         }
-        self.scratch = expired;
+        self.scratch = out;
     }
 
-    /// An MQL cohort that waited longer than the SLA: back to nurture, or lost.
-    fn expire<S: Sampler>(&mut self, day: usize, c: Cohort, rng: &mut S) {
-        let month = self.model.calendar.month_of(day);
-        if !c.recycled {
-            self.counts.sources[c.source as usize].lost_to_sla += c.count;
-            self.counts.months[month].lost_to_sla += c.count;
+    /// An MQL group that waited longer than the SLA: counted once, and back to nurture.
+    fn expire(&mut self, month: usize, g: Group) {
+        let i = g.source as usize;
+        if !g.recycled {
+            self.counts.sources[i].lost_to_sla += g.count;
+            self.counts.months[month].lost_to_sla += g.count;
         }
-        if let Some((k, score)) = self.recycle {
-            let back = rng.binomial(c.count, (1.0 - self.p.monthly_unsubscribe).powi(k as i32));
-            let due = month + k as usize;
-            if back > 0.0 && due < self.model.calendar.months() {
-                self.requalifying[due].push(Requalify {
-                    source: c.source,
-                    score,
-                    recycled: true,
-                    count: back,
-                });
-            }
+        if self.recycle.is_some() {
+            self.expired[i][month] += g.count;
         }
     }
 
-    /// Step 5: a worked cohort becomes SQLs with the decayed, score-dependent chance.
-    fn follow_up<S: Sampler>(&mut self, day: usize, c: Cohort, rng: &mut S, sales: &mut S) {
-        let w = day - c.mql_day as usize;
-        let tally = &mut self.counts.sources[c.source as usize];
-        if tally.response_days.len() <= w {
-            tally.response_days.resize(w + 1, 0.0);
-        }
-        tally.response_days[w] += c.count;
-        let chance = self.sql_rate(c.score) * self.decay[w];
-        let sqls = rng.binomial(c.count, chance);
+    /// Step 5: a worked group becomes SQLs with its mixed, decayed chance.
+    fn follow_up<S: Sampler>(&mut self, day: usize, month: usize, g: Group, rng: &mut S) {
+        let w = day - g.mql_day as usize;
+        let i = g.source as usize;
+        let tally = &mut self.counts.sources[i];
+        tally.response_days[w] += g.count;
+        let chance = self.mixes[g.mix as usize].rate(g.lo as usize, g.hi as usize) * self.decay[w];
+        let sqls = rng.binomial(g.count, chance);
         if sqls > 0.0 {
-            self.counts.sources[c.source as usize].sqls += sqls;
-            self.counts.months[self.model.calendar.month_of(day)].sqls += sqls;
-            self.sales(c.source as usize, day, sqls, sales);
+            tally.sqls += sqls;
+            self.counts.months[month].sqls += sqls;
+            match self.sqls[i].last_mut() {
+                Some((d, n)) if *d as usize == day => *n += sqls,
+                _ => self.sqls[i].push((day as u32, sqls)),
+            }
         }
     }
 
-    /// Step 6: SQLs to opportunities after the lag, opportunities to won or lost after the cycle.
-    fn sales<S: Sampler>(&mut self, source: usize, day: usize, sqls: f64, rng: &mut S) {
-        let opportunities = rng.binomial(sqls, self.p.sources[source].sql_to_opportunity);
-        let horizon = self.model.calendar.days();
-        let opens = &mut self.opens[source];
-        rng.split(&self.model.lag, opportunities, &mut |lag, n| {
-            if day + lag < horizon {
-                opens[day + lag] += n;
-            }
-        });
-    }
-
-    /// Opportunities close after their cycle, won with `win_rate`. Sales has no
-    /// capacity, so the opportunities of one (source, open day) are split together,
-    /// once, after the last day: the same law as one cycle draw per opportunity.
-    fn close_opportunities<S: Sampler>(&mut self, rng: &mut S) {
-        let model = self.model;
-        let horizon = model.calendar.days();
-        let mut closing: Vec<(usize, f64)> = Vec::new();
-        for source in 0..self.opens.len() {
-            let win_rate = self.p.sources[source].win_rate;
-            for open_day in 0..horizon {
-                let n = self.opens[source][open_day];
-                if n <= 0.0 {
+    /// Step 6, after the last day: SQLs to opportunities, and each (source, SQL
+    /// day)'s opportunities split over their (open month, close month) outcomes;
+    /// then the closed ones of each (source, close month) won with `win_rate`.
+    fn close_sales<S: Sampler>(&mut self, rng: &mut S) {
+        let months = self.model.calendar.months();
+        let mut closed = vec![0.0; months];
+        for i in 0..self.s.sources.len() {
+            let sp = &self.p.sources[i];
+            for &(day, sqls) in &self.sqls[i] {
+                let opportunities = rng.binomial(sqls, sp.sql_to_opportunity);
+                if opportunities <= 0.0 {
                     continue;
                 }
-                self.counts.sources[source].opportunities += n;
-                self.counts.months[model.calendar.month_of(open_day)].opportunities += n;
-                closing.clear();
-                rng.split(&model.cycle, n, &mut |cycle, k| {
-                    if open_day + cycle < horizon {
-                        closing.push((open_day + cycle, k));
+                let (outcomes, law) = self.model.sales.on(day as usize);
+                let tally = &mut self.counts.sources[i];
+                let by_month = &mut self.counts.months;
+                rng.split(law, opportunities, &mut |k, n| {
+                    let o = outcomes[k];
+                    tally.opportunities += n;
+                    by_month[o.opens as usize].opportunities += n;
+                    match o.closes {
+                        Some(m) => closed[m as usize] += n,
+                        None => tally.open_pipeline += n,
                     }
                 });
-                let closed: f64 = closing.iter().map(|(_, k)| k).sum();
-                self.counts.sources[source].open_pipeline += n - closed;
-                for &(close_day, k) in &closing {
-                    let month = model.calendar.month_of(close_day);
-                    let won = rng.binomial(k, win_rate);
-                    let mrr = rng.sum_of(&self.s.deal.monthly_revenue, model.mrr_mean, won);
-                    let tally = &mut self.counts.sources[source];
-                    tally.won += won;
-                    tally.closed_lost += k - won;
-                    tally.new_mrr += mrr;
-                    self.counts.months[month].won += won;
-                    self.counts.months[month].closed += k;
-                    self.won_mrr[source][month] += mrr;
+            }
+            for (month, n) in closed.iter_mut().enumerate() {
+                if *n <= 0.0 {
+                    continue;
                 }
+                let won = rng.binomial(*n, sp.win_rate);
+                let mrr = rng.sum_of(&self.s.deal.monthly_revenue, self.model.mrr_mean, won);
+                let tally = &mut self.counts.sources[i];
+                tally.won += won;
+                tally.closed_lost += *n - won;
+                tally.new_mrr += mrr;
+                self.counts.months[month].won += won;
+                self.counts.months[month].closed += *n;
+                self.won_mrr[i][month] += mrr;
+                *n = 0.0;
             }
         }
     }
@@ -545,10 +565,11 @@ impl<'a> Run<'a> {
                 if mrr == 0.0 {
                     continue;
                 }
+                let mut r = mrr;
                 for k in 0..lifetime.min(months - won_month) {
-                    let r = mrr * keep.powi(k as i32);
                     self.counts.revenue_by_month[won_month + k] += r;
                     self.counts.sources[source].revenue += r;
+                    r *= keep;
                 }
             }
         }
@@ -574,10 +595,25 @@ impl<'a> Run<'a> {
     }
 }
 
-fn add_chance(classes: &mut Vec<(f64, f64)>, class: f64, chance: f64) {
-    match classes.iter_mut().find(|(c, _)| *c == class) {
-        Some(entry) => entry.1 += chance,
-        None => classes.push((class, chance)),
+impl Group {
+    /// A group of `count` MQLs of `source` made on `day`, scores from the whole of `mix`.
+    fn new(
+        source: usize,
+        mixes: &[Mix],
+        mix: u16,
+        day: usize,
+        recycled: bool,
+        count: f64,
+    ) -> Group {
+        Group {
+            source: source as u16,
+            mix,
+            lo: 0,
+            hi: mixes[mix as usize].len() as u16,
+            mql_day: day as u32,
+            recycled,
+            count,
+        }
     }
 }
 

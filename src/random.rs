@@ -43,36 +43,53 @@ pub fn stream(seed: u64, run: u64, label: &str) -> Stream {
     Stream::from_seed(bytes)
 }
 
-/// A Poisson law prepared for many draws with one mean: small means get an alias table
-/// (one uniform and one comparison a draw), large ones rand_distr's rejection sampler.
+/// A Poisson law prepared for many draws with one mean: small means keep
+/// P(X <= k) near the mean and invert from the mode (about sqrt(lambda)
+/// comparisons a draw), extending the table exactly if a draw goes past it;
+/// large means keep rand_distr's sampler, built once.
 #[derive(Clone, Debug)]
 pub struct PoissonLaw {
     pub lambda: f64,
-    /// P(X <= k) for small means, scanned from 0: about lambda comparisons a draw.
+    /// P(X <= k) for k in 0..cdf.len().
     cdf: Vec<f64>,
+    /// P(X = k) for the last k of the table.
+    last: f64,
+    /// The starting point of the search: the mode.
+    mode: usize,
+    large: Option<Poisson<f64>>,
 }
+
+/// Means from which rand_distr's rejection sampler beats inversion.
+const LARGE_MEAN: f64 = 30.0;
 
 impl PoissonLaw {
     /// Prepares Poisson(lambda).
     pub fn new(lambda: f64) -> PoissonLaw {
         let lambda = if lambda > 0.0 { lambda } else { 0.0 };
-        if lambda == 0.0 || lambda >= 30.0 {
-            return PoissonLaw {
-                lambda,
-                cdf: Vec::new(),
-            };
-        }
-        let top = (lambda + 12.0 * lambda.sqrt() + 25.0) as usize;
-        let (mut p, mut total) = ((-lambda).exp(), 0.0);
-        let mut cdf = Vec::with_capacity(top + 1);
-        for k in 0..=top {
-            if k > 0 {
+        let mut law = PoissonLaw {
+            lambda,
+            cdf: Vec::new(),
+            last: 0.0,
+            mode: 0,
+            large: None,
+        };
+        if lambda >= LARGE_MEAN {
+            law.large = Poisson::new(lambda).ok();
+        } else if lambda > 0.0 {
+            law.mode = lambda as usize;
+            let top = law.mode + 2 * (lambda.sqrt() as usize) + 2;
+            let mut p = (-lambda).exp();
+            let mut total = p;
+            law.cdf.reserve(top + 1);
+            law.cdf.push(total);
+            for k in 1..=top {
                 p *= lambda / k as f64;
+                total += p;
+                law.cdf.push(total);
             }
-            total += p;
-            cdf.push(total);
+            law.last = p;
         }
-        PoissonLaw { lambda, cdf }
+        law
     }
 
     /// One draw.
@@ -80,15 +97,36 @@ impl PoissonLaw {
         if self.lambda == 0.0 {
             return 0;
         }
-        if self.cdf.is_empty() {
-            return poisson(rng, self.lambda);
+        if let Some(large) = &self.large {
+            return large.sample(rng) as u64;
         }
         let u: f64 = rng.random();
-        match self.cdf.iter().position(|&c| u <= c) {
-            Some(k) => k as u64,
-            // Beyond the table (a chance below 1e-15): the exact inversion from there.
-            None => poisson(rng, self.lambda),
+        let cdf = &self.cdf;
+        let mut k = self.mode;
+        if u <= cdf[k] {
+            // The smallest k with u <= P(X <= k), searching down from the mode.
+            while k > 0 && u <= cdf[k - 1] {
+                k -= 1;
+            }
+            return k as u64;
         }
+        while k + 1 < cdf.len() {
+            k += 1;
+            if u <= cdf[k] {
+                return k as u64;
+            }
+        }
+        // Past the table (rare): the same inversion, continued term by term.
+        let (mut p, mut total) = (self.last, cdf[k]);
+        while u > total && k < 100_000 {
+            k += 1;
+            p *= self.lambda / k as f64;
+            total += p;
+            if p <= 0.0 {
+                break;
+            }
+        }
+        k as u64
     }
 }
 
@@ -98,7 +136,7 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
     if lambda <= 0.0 {
         return 0;
     }
-    if lambda < 30.0 {
+    if lambda < LARGE_MEAN {
         let u: f64 = rng.random();
         let (mut k, mut p) = (0u64, (-lambda).exp());
         let mut cdf = p;
@@ -122,17 +160,19 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if p >= 1.0 {
         return n;
     }
-    if n < 24 {
-        return (0..n).filter(|_| rng.random::<f64>() < p).count() as u64;
-    }
     if p > 0.5 {
         return n - binomial(rng, n, 1.0 - p);
     }
     if (n as f64) * p < 12.0 {
+        // BINV: inversion from 0, one uniform and about n·p steps.
         let q = 1.0 - p;
         let s = p / q;
         let a = (n as f64 + 1.0) * s;
-        let mut r = q.powf(n as f64);
+        let mut r = if n < i32::MAX as u64 {
+            q.powi(n as i32)
+        } else {
+            q.powf(n as f64)
+        };
         let mut u: f64 = rng.random();
         let mut x = 0u64;
         while u > r && x < n {
@@ -157,44 +197,77 @@ pub fn hypergeometric<R: Rng + ?Sized>(rng: &mut R, total: u64, marked: u64, dra
     if marked == total {
         return draws;
     }
+    // Symmetries bring draws and marked to at most half the total.
+    if draws > total / 2 {
+        return marked - hypergeometric(rng, total, marked, total - draws);
+    }
+    if marked > total / 2 {
+        return draws - hypergeometric(rng, total, total - marked, draws);
+    }
+    if draws <= 40 {
+        // Inversion from 0: P(0) = prod (N - K - i) / (N - i), then the pmf ratio.
+        let (n, k, d) = (total as f64, marked as f64, draws as f64);
+        let mut p = (0..draws).fold(1.0, |acc, i| acc * (n - k - i as f64) / (n - i as f64));
+        let mut u: f64 = rng.random();
+        let mut x = 0u64;
+        let top = draws.min(marked);
+        while u > p && x < top {
+            u -= p;
+            let xf = x as f64;
+            p *= (k - xf) * (d - xf) / ((xf + 1.0) * (n - k - d + xf + 1.0));
+            x += 1;
+        }
+        return x;
+    }
     Hypergeometric::new(total, marked, draws).map_or(0, |d| d.sample(rng))
 }
 
-/// Splits `draws` picks at random without replacement over groups of the given sizes.
+/// Splits `draws` picks at random without replacement over groups of the
+/// given (whole) sizes into `picked`: a multivariate hypergeometric draw.
+/// Picks more than half of all by choosing the ones left instead.
 pub fn split_without_replacement<R: Rng + ?Sized>(
     rng: &mut R,
-    sizes: &[u64],
-    draws: u64,
-) -> Vec<u64> {
-    let mut remaining_total: u64 = sizes.iter().sum();
-    let mut remaining = draws.min(remaining_total);
+    sizes: &[f64],
+    draws: f64,
+    picked: &mut Vec<f64>,
+) {
+    let total = sizes.iter().sum::<f64>() as u64;
+    let draws = draws as u64;
+    picked.clear();
+    if draws >= total {
+        picked.extend_from_slice(sizes);
+        return;
+    }
+    let complement = draws > total / 2;
+    let mut remaining = if complement { total - draws } else { draws };
+    picked.resize(sizes.len(), 0.0);
+    let mut remaining_total = total;
     if remaining <= 64 {
         // Few picks: one at a time, each group with chance (what is left of it) / (what is left).
-        let mut left: Vec<u64> = sizes.to_vec();
-        let mut picked = vec![0u64; sizes.len()];
         for _ in 0..remaining {
-            let mut r = rng.random_range(0..remaining_total);
-            let i = left.iter().position(|&l| {
-                let here = r < l;
-                r = r.saturating_sub(l);
-                here
-            });
-            let i = i.expect("r < remaining_total");
-            left[i] -= 1;
-            picked[i] += 1;
+            let mut r = rng.random_range(0..remaining_total) as f64;
+            let mut i = 0;
+            while r >= sizes[i] - picked[i] {
+                r -= sizes[i] - picked[i];
+                i += 1;
+            }
+            picked[i] += 1.0;
             remaining_total -= 1;
         }
-        return picked;
-    }
-    sizes
-        .iter()
-        .map(|&size| {
-            let picked = hypergeometric(rng, remaining_total, size, remaining);
+    } else {
+        for (i, &size) in sizes.iter().enumerate() {
+            let size = size as u64;
+            let x = hypergeometric(rng, remaining_total, size, remaining);
+            picked[i] = x as f64;
             remaining_total -= size;
-            remaining -= picked;
-            picked
-        })
-        .collect()
+            remaining -= x;
+        }
+    }
+    if complement {
+        for (p, &size) in picked.iter_mut().zip(sizes) {
+            *p = size - *p;
+        }
+    }
 }
 
 /// A distribution over 0..k (days of a rounded (D) draw, score classes of a lead),
@@ -301,8 +374,10 @@ pub trait Sampler {
     fn poisson(&mut self, law: &PoissonLaw) -> f64;
     /// A binomial count.
     fn binomial(&mut self, n: f64, p: f64) -> f64;
-    /// Splits `draws` picks without replacement over groups of the given sizes.
-    fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64>;
+    /// A Poisson count with a mean used once.
+    fn poisson_mean(&mut self, lambda: f64) -> f64;
+    /// Splits `draws` picks without replacement over groups of the given sizes into `picked`.
+    fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>);
     /// Splits `n` items over the values of a table; returns how many fell beyond it.
     fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64;
     /// The sum of `n` per-item draws of a (D) distribution whose mean (computed
@@ -320,12 +395,11 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
     fn binomial(&mut self, n: f64, p: f64) -> f64 {
         binomial(self.0, n as u64, p) as f64
     }
-    fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64> {
-        let sizes: Vec<u64> = sizes.iter().map(|&s| s as u64).collect();
-        split_without_replacement(self.0, &sizes, draws as u64)
-            .into_iter()
-            .map(|x| x as f64)
-            .collect()
+    fn poisson_mean(&mut self, lambda: f64) -> f64 {
+        poisson(self.0, lambda) as f64
+    }
+    fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>) {
+        split_without_replacement(self.0, sizes, draws, picked);
     }
     fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
         table.split(self.0, n as u64, |d, c| each(d, c as f64)) as f64
@@ -345,14 +419,18 @@ impl Sampler for Expected {
     fn binomial(&mut self, n: f64, p: f64) -> f64 {
         n * p.clamp(0.0, 1.0)
     }
-    fn pick(&mut self, sizes: &[f64], draws: f64) -> Vec<f64> {
+    fn poisson_mean(&mut self, lambda: f64) -> f64 {
+        lambda.max(0.0)
+    }
+    fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>) {
         let total: f64 = sizes.iter().sum();
         let share = if total > 0.0 {
             (draws / total).min(1.0)
         } else {
             0.0
         };
-        sizes.iter().map(|s| s * share).collect()
+        picked.clear();
+        picked.extend(sizes.iter().map(|s| s * share));
     }
     fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
         let mut inside = 0.0;
