@@ -6,100 +6,83 @@
 //! not as counts per score. A group worked whole becomes SQLs with the mixed
 //! rate sum_s p(s) rate(s) (one binomial); only `highest_score_first`, where
 //! capacity cuts by score, splits a group by score, and then only as far
-//! down as the cut reaches (a binomial per score level split off).
+//! down as the cut reaches (a binomial per piece split off).
+//!
+//! Every law of a run lives in one arena ([`Mixes`]): a law is a contiguous
+//! range of entries, highest score first, and a group holds the sub-range of
+//! scores it can still have after higher ones were split off.
 
-/// The law of a group's score: scores in descending order with their weights.
-/// A group holds a contiguous range `[lo, hi)` of the entries: the scores it
-/// can still have after the higher ones were split off.
+/// The score laws of one run, as ranges of one table of entries.
 #[derive(Clone, Debug, Default)]
-pub struct Mix {
-    /// Distinct scores, highest first.
+pub struct Mixes {
+    /// Scores, highest first within each law.
     scores: Vec<f64>,
-    /// The chance of each score, up to a factor common to the mix.
-    weights: Vec<f64>,
-    /// The chance to qualify of each score (its `sql_rate_by_score` band).
-    rates: Vec<f64>,
-    /// The lower bound of the band of each score (minus infinity below every band).
+    /// The lower bound of each score's `sql_rate_by_score` band (minus infinity below every band).
     floors: Vec<f64>,
     /// `cum[j]`: the weight of entries `0..j`; `cum_rate[j]`: of weight × rate.
     cum: Vec<f64>,
     cum_rate: Vec<f64>,
 }
 
-impl Mix {
-    /// A mix from (score, weight) pairs, highest score first; equal scores are
-    /// merged. `band_of` gives a score's band (its lower bound) and rate.
-    pub fn new(entries: &[(f64, f64)], band_of: impl Fn(f64) -> (f64, f64)) -> Mix {
-        debug_assert!(
-            entries.is_sorted_by(|a, b| a.0 >= b.0),
-            "highest score first"
-        );
-        let n = entries.len();
-        let mut mix = Mix {
-            scores: Vec::with_capacity(n),
-            weights: Vec::with_capacity(n),
-            rates: Vec::with_capacity(n),
-            floors: Vec::with_capacity(n),
-            cum: Vec::with_capacity(n + 1),
-            cum_rate: Vec::with_capacity(n + 1),
-        };
-        for &(score, w) in entries {
+impl Mixes {
+    /// An empty arena.
+    pub fn new() -> Mixes {
+        Mixes {
+            cum: vec![0.0],
+            cum_rate: vec![0.0],
+            ..Mixes::default()
+        }
+    }
+
+    /// Adds a law from (score, weight) pairs, highest score first (equal scores
+    /// are merged); `band_of` gives a score's band lower bound and rate.
+    /// Returns its range of entries.
+    pub fn add(
+        &mut self,
+        entries: impl IntoIterator<Item = (f64, f64)>,
+        band_of: impl Fn(f64) -> (f64, f64),
+    ) -> (u32, u32) {
+        let start = self.scores.len();
+        let (mut c, mut cr) = (self.total_before(start), self.cum_rate[start]);
+        for (score, w) in entries {
             if w <= 0.0 {
                 continue;
             }
-            if mix.scores.last() == Some(&score) {
-                *mix.weights.last_mut().expect("non-empty") += w;
+            let (floor, rate) = band_of(score);
+            c += w;
+            cr += w * rate;
+            if self.scores.len() > start && self.scores.last() == Some(&score) {
+                *self.cum.last_mut().expect("non-empty") = c;
+                *self.cum_rate.last_mut().expect("non-empty") = cr;
                 continue;
             }
-            let (floor, rate) = band_of(score);
-            mix.scores.push(score);
-            mix.weights.push(w);
-            mix.rates.push(rate);
-            mix.floors.push(floor);
+            debug_assert!(self.scores.len() == start || self.scores.last() > Some(&score));
+            self.scores.push(score);
+            self.floors.push(floor);
+            self.cum.push(c);
+            self.cum_rate.push(cr);
         }
-        let (mut c, mut cr) = (0.0, 0.0);
-        mix.cum.push(0.0);
-        mix.cum_rate.push(0.0);
-        for (w, r) in mix.weights.iter().zip(&mix.rates) {
-            c += w;
-            cr += w * r;
-            mix.cum.push(c);
-            mix.cum_rate.push(cr);
-        }
-        mix
+        (start as u32, self.scores.len() as u32)
     }
 
-    /// A mix of one entry: `weight` in all, qualifying with the mixed `rate`.
+    /// Adds a law of one entry: `weight` in all, qualifying with the mixed `rate`.
     /// Enough for queue orders that never split a group by score.
-    pub fn single(score: f64, weight: f64, rate: f64) -> Mix {
-        Mix {
-            scores: vec![score],
-            weights: vec![weight],
-            rates: vec![rate],
-            floors: vec![f64::NEG_INFINITY],
-            cum: vec![0.0, weight],
-            cum_rate: vec![0.0, weight * rate],
-        }
+    pub fn add_single(&mut self, score: f64, weight: f64, rate: f64) -> (u32, u32) {
+        self.add([(score, weight)], |_| (f64::NEG_INFINITY, rate))
     }
 
-    /// Number of distinct scores.
-    pub fn len(&self) -> usize {
-        self.scores.len()
-    }
-
-    /// Whether the mix has no score of positive chance.
-    pub fn is_empty(&self) -> bool {
-        self.scores.is_empty()
-    }
-
-    /// Total weight of the mix.
-    pub fn total(&self) -> f64 {
-        self.cum[self.scores.len()]
+    fn total_before(&self, j: usize) -> f64 {
+        self.cum[j]
     }
 
     /// The score of entry `j`.
     pub fn score(&self, j: usize) -> f64 {
         self.scores[j]
+    }
+
+    /// The lower bound of the band of entry `j`.
+    pub fn floor(&self, j: usize) -> f64 {
+        self.floors[j]
     }
 
     /// The weight of entries `lo..hi`.
@@ -116,19 +99,14 @@ impl Mix {
         ((self.cum_rate[hi] - self.cum_rate[lo]) / w).clamp(0.0, 1.0)
     }
 
-    /// The lower bound of the band of entry `j`.
-    pub fn floor(&self, j: usize) -> f64 {
-        self.floors[j]
-    }
-
-    /// The end of the run of entries from `lo` (below `hi`) with a score > `score`.
-    pub fn score_end_above(&self, lo: usize, hi: usize, score: f64) -> usize {
-        (lo..hi).find(|&j| self.scores[j] <= score).unwrap_or(hi)
-    }
-
-    /// The end of the run of entries from `lo` (below `hi`) with a score >= `score`.
+    /// The end of the entries from `lo` (below `hi`) with a score >= `score`.
     pub fn score_end(&self, lo: usize, hi: usize, score: f64) -> usize {
-        (lo..hi).find(|&j| self.scores[j] < score).unwrap_or(hi)
+        lo + self.scores[lo..hi].partition_point(|&s| s >= score)
+    }
+
+    /// The end of the entries from `lo` (below `hi`) with a score > `score`.
+    pub fn score_end_above(&self, lo: usize, hi: usize, score: f64) -> usize {
+        lo + self.scores[lo..hi].partition_point(|&s| s > score)
     }
 }
 
@@ -141,16 +119,23 @@ mod tests {
     }
 
     #[test]
-    fn merges_equal_scores_and_sorts_descending() {
-        let m = Mix::new(
-            &[(70.0, 0.0), (60.0, 2.0), (40.0, 1.0), (40.0, 1.0)],
+    fn laws_are_ranges_with_merged_scores_and_mixed_rates() {
+        let mut m = Mixes::new();
+        let a = m.add([(90.0, 1.0)], band_of);
+        let (lo, hi) = m.add(
+            [(70.0, 0.0), (60.0, 2.0), (40.0, 1.0), (40.0, 1.0)],
             band_of,
         );
-        assert_eq!(m.len(), 2);
-        assert_eq!(m.score(0), 60.0);
-        assert_eq!(m.weight(1, 2), 2.0);
-        assert!((m.rate(0, 2) - (2.0 * 0.5 + 2.0 * 0.1) / 4.0).abs() < 1e-15);
-        assert_eq!(m.floor(0), 50.0);
-        assert_eq!(m.score_end(0, 2, 50.0), 1);
+        assert_eq!(a, (0, 1));
+        assert_eq!((lo, hi), (1, 3));
+        let (lo, hi) = (lo as usize, hi as usize);
+        assert_eq!(m.score(lo), 60.0);
+        assert_eq!(m.weight(lo + 1, hi), 2.0);
+        assert!((m.rate(lo, hi) - (2.0 * 0.5 + 2.0 * 0.1) / 4.0).abs() < 1e-15);
+        assert_eq!(m.floor(lo), 50.0);
+        assert_eq!(m.score_end(lo, hi, 50.0), lo + 1);
+        assert_eq!(m.score_end_above(lo, hi, 60.0), lo);
+        let (s, _) = m.add_single(10.0, 3.0, 0.25);
+        assert!((m.rate(s as usize, s as usize + 1) - 0.25).abs() < 1e-15);
     }
 }

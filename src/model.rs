@@ -2,7 +2,7 @@
 //!
 //! Leads are never simulated one by one, nor grouped by exact score. The MQLs
 //! of one source made on one day travel as a group with a count and the law
-//! of their scores (a [`Mix`]); every random step draws a count for a whole
+//! of their scores (see [`crate::mix`]); every random step draws a count for a whole
 //! group: Poisson counts per class of lead (Poisson splitting), a nurture
 //! fate decided when a lead enters nurture, one binomial with the mixed rate
 //! for a group worked whole, a split by score only where capacity cuts a
@@ -12,7 +12,7 @@
 //! the facts that make each step exact.
 
 use crate::calendar::Calendar;
-use crate::mix::Mix;
+use crate::mix::Mixes;
 use crate::params::RunParams;
 use crate::queue::{Group, Queue};
 use crate::random::{PoissonLaw, Sampler};
@@ -138,14 +138,22 @@ impl Model {
     }
 }
 
+/// A score law of the run: a range of its [`Mixes`], and the chance of the
+/// class of leads it describes.
+#[derive(Clone, Copy, Debug)]
+struct Law {
+    lo: u32,
+    hi: u32,
+    chance: f64,
+}
+
 /// How the leads of one source split in one run (Poisson splitting: each
 /// class of a Poisson stream is a Poisson stream of its own).
 struct SourceClasses {
-    /// The mix of leads that are MQLs the day they arrive; its total is their chance.
-    fresh: u16,
-    /// Leads that enter nurture and re-qualify after k month starts: (k, mix);
-    /// the mix's total is the chance that a lead does so.
-    nurtured: Vec<(u32, u16)>,
+    /// Leads that are MQLs the day they arrive.
+    fresh: Law,
+    /// Leads that enter nurture and re-qualify after k month starts: (k, law).
+    nurtured: Vec<(u32, Law)>,
 }
 
 /// The state of one run.
@@ -153,11 +161,11 @@ struct Run<'a> {
     model: &'a Model,
     s: &'a Scenario,
     p: &'a RunParams,
-    /// Every score law of the run: see [`Mix`].
-    mixes: Vec<Mix>,
+    /// Every score law of the run.
+    mixes: Mixes,
     classes: Vec<SourceClasses>,
-    /// Month starts until an MQL that expired under the SLA re-qualifies, and its mix.
-    recycle: Option<(u32, u16)>,
+    /// Month starts until an MQL that expired under the SLA re-qualifies, and its law.
+    recycle: Option<(u32, Law)>,
     capacity_per_day: f64,
     /// Whole days of the handoff delay, and the chance of one day more.
     handoff: (usize, f64),
@@ -168,8 +176,8 @@ struct Run<'a> {
     scratch: Vec<Group>,
     /// Response-time decay 0.5^(w / half-life) by whole days waited.
     decay: Vec<f64>,
-    /// Nurtured groups that re-qualify, by month: (source, mix, count).
-    requalifying: Vec<Vec<(u16, u16, f64)>>,
+    /// Nurtured groups that re-qualify, by month: (source, law, count).
+    requalifying: Vec<Vec<(u16, Law, f64)>>,
     /// MQLs that expired under the SLA, by (source, month), waiting to re-qualify.
     expired: Vec<Vec<f64>>,
     /// SQLs by source: (day, count), in day order.
@@ -199,7 +207,7 @@ impl<'a> Run<'a> {
             model,
             s,
             p,
-            mixes: Vec::new(),
+            mixes: Mixes::new(),
             classes: Vec::new(),
             recycle: None,
             capacity_per_day: match s.follow_up.team {
@@ -230,17 +238,17 @@ impl<'a> Run<'a> {
             let score =
                 (s.marketing.mql_threshold as f64 - s.marketing.nurture.recycle_penalty).max(0.0);
             if let Some(k) = run.months_to_qualify(score) {
-                let mix = run.add_mix(&[(requalified_score(score, k, p.monthly_score_gain), 1.0)]);
-                run.recycle = Some((k, mix));
+                let law = run.add_law(&[(requalified_score(score, k, p.monthly_score_gain), 1.0)]);
+                run.recycle = Some((k, law));
             }
         }
         run
     }
 
-    /// Adds a score law (scores highest first) to the run's mixes; returns its index.
+    /// Adds a score law, (score, chance) highest score first, to the run's mixes.
     /// Only `highest_score_first` splits groups by score: the other orders keep
-    /// a law as its total and mixed rate.
-    fn add_mix(&mut self, entries: &[(f64, f64)]) -> u16 {
+    /// a law as one entry, its total chance and mixed rate.
+    fn add_law(&mut self, entries: &[(f64, f64)]) -> Law {
         let model = self.model;
         let rates = &self.p.band_rates;
         // `sql_rate_by_score`(score): the band with the highest lower bound <= score, 0 below every band.
@@ -249,17 +257,16 @@ impl<'a> Run<'a> {
                 (model.band_floors[i], rates[i])
             })
         };
-        let mix = if self.s.follow_up.queue_order == QueueOrder::HighestScoreFirst {
-            Mix::new(entries, band_of)
+        let chance: f64 = entries.iter().map(|e| e.1).sum();
+        let (lo, hi) = if self.s.follow_up.queue_order == QueueOrder::HighestScoreFirst {
+            self.mixes.add(entries.iter().copied(), band_of)
         } else {
-            let (w, wr) = entries.iter().fold((0.0, 0.0), |(w, wr), &(score, x)| {
-                (w + x, wr + x * band_of(score).1)
-            });
+            let rated: f64 = entries.iter().map(|&(score, w)| w * band_of(score).1).sum();
             let score = entries.first().map_or(0.0, |e| e.0);
-            Mix::single(score, w, if w > 0.0 { wr / w } else { 0.0 })
+            let rate = if chance > 0.0 { rated / chance } else { 0.0 };
+            self.mixes.add_single(score, chance, rate)
         };
-        self.mixes.push(mix);
-        (self.mixes.len() - 1) as u16
+        Law { lo, hi, chance }
     }
 
     /// Month starts a nurtured lead of this score needs to reach the threshold, if it can
@@ -290,38 +297,42 @@ impl<'a> Run<'a> {
         let threshold = self.s.marketing.mql_threshold as f64;
         let survive = 1.0 - self.p.monthly_unsubscribe;
         let gain = self.p.monthly_score_gain;
-        let mut fresh = Vec::new();
-        // (k, entries): scores after k month starts, highest first.
-        let mut nurtured: Vec<(u32, Vec<(f64, f64)>)> = Vec::new();
         let pmf = &self.model.score_pmfs[source];
-        for score in (0..pmf.len()).rev() {
-            let chance = pmf[score];
-            let score = score as f64;
-            if chance <= 0.0 {
+        let mut entries: Vec<(f64, f64)> = Vec::with_capacity(pmf.len());
+        // Scores from the top: those MQLs on arrival first.
+        let mut score = pmf.len();
+        while score > 0 && (!automation || (score - 1) as f64 >= threshold) {
+            score -= 1;
+            entries.push((score as f64, pmf[score]));
+        }
+        let fresh = self.add_law(&entries);
+        // Below the threshold, the months to qualify grow as the score falls:
+        // each k's scores are contiguous, highest first.
+        let mut nurtured = Vec::new();
+        let mut current: Option<(u32, f64)> = None;
+        entries.clear();
+        for b in (0..score).rev() {
+            if pmf[b] <= 0.0 {
                 continue;
             }
-            if !automation || score >= threshold {
-                fresh.push((score, chance));
+            let Some(k) = self.months_to_qualify(b as f64) else {
                 continue;
+            };
+            if let Some((kk, _)) = current.filter(|&(kk, _)| kk != k) {
+                nurtured.push((kk, self.add_law(&entries)));
+                entries.clear();
             }
-            if let Some(k) = self.months_to_qualify(score) {
-                let entry = (
-                    requalified_score(score, k, gain),
-                    chance * survive.powi(k as i32),
-                );
-                match nurtured.iter_mut().find(|(kk, _)| *kk == k) {
-                    Some((_, entries)) => entries.push(entry),
-                    None => nurtured.push((k, vec![entry])),
-                }
-            }
+            let kept = match current {
+                Some((kk, kept)) if kk == k => kept,
+                _ => survive.powi(k as i32),
+            };
+            current = Some((k, kept));
+            entries.push((requalified_score(b as f64, k, gain), pmf[b] * kept));
         }
-        SourceClasses {
-            fresh: self.add_mix(&fresh),
-            nurtured: nurtured
-                .into_iter()
-                .map(|(k, entries)| (k, self.add_mix(&entries)))
-                .collect(),
+        if let Some((k, _)) = current {
+            nurtured.push((k, self.add_law(&entries)));
         }
+        SourceClasses { fresh, nurtured }
     }
 
     fn simulate<S: Sampler>(mut self, st: &mut Streams<S>) -> RunCounts {
@@ -336,8 +347,7 @@ impl<'a> Run<'a> {
             // for the queue (Poisson splitting: two independent Poisson counts).
             let laws: Vec<(PoissonLaw, PoissonLaw)> = (0..n_sources)
                 .map(|i| {
-                    let mqls = self.daily_leads(i, month)
-                        * self.mixes[self.classes[i].fresh as usize].total();
+                    let mqls = self.daily_leads(i, month) * self.classes[i].fresh.chance;
                     (
                         PoissonLaw::new(mqls * (1.0 - late)),
                         PoissonLaw::new(mqls * late),
@@ -348,11 +358,11 @@ impl<'a> Run<'a> {
                 for (i, (on_time, delayed)) in laws.iter().enumerate() {
                     let rng = &mut st.arrivals[i];
                     let n = [rng.poisson(on_time), rng.poisson(delayed)];
-                    let mix = self.classes[i].fresh;
+                    let law = self.classes[i].fresh;
                     self.add_leads(i, month, n[0] + n[1]);
                     self.new_mqls(i, month, n[0] + n[1]);
                     for (extra, count) in n.into_iter().enumerate() {
-                        self.hand_off(Group::new(i, &self.mixes, mix, day, false, count), extra);
+                        self.hand_off(Group::new(i, law, day, false, count), extra);
                     }
                 }
                 // Steps 4 and 5: the queue and follow-up.
@@ -370,18 +380,18 @@ impl<'a> Run<'a> {
         let cal = &self.model.calendar;
         for (i, rng) in rngs.iter_mut().enumerate() {
             let leads = self.daily_leads(i, month) * cal.days_in(month) as f64;
-            let mut rest = 1.0 - self.mixes[self.classes[i].fresh as usize].total();
+            let mut rest = 1.0 - self.classes[i].fresh.chance;
             for c in 0..self.classes[i].nurtured.len() {
-                let (k, mix) = self.classes[i].nurtured[c];
+                let (k, law) = self.classes[i].nurtured[c];
                 let due = month + k as usize;
                 if due >= cal.months() {
                     continue;
                 }
-                let chance = self.mixes[mix as usize].total();
+                let chance = law.chance;
                 rest -= chance;
                 let n = rng.poisson_mean(leads * chance);
                 if n > 0.0 {
-                    self.requalifying[due].push((i as u16, mix, n));
+                    self.requalifying[due].push((i as u16, law, n));
                     self.add_leads(i, month, n);
                 }
             }
@@ -393,13 +403,13 @@ impl<'a> Run<'a> {
     /// Step 3 at the first day of `month`: nurtured leads that reach the threshold,
     /// and MQLs that expired under the SLA and survived nurture until now.
     fn requalify<S: Sampler>(&mut self, month: usize, first: usize, rng: &mut S) {
-        for (source, mix, count) in std::mem::take(&mut self.requalifying[month]) {
+        for (source, law, count) in std::mem::take(&mut self.requalifying[month]) {
             let i = source as usize;
             self.new_mqls(i, month, count);
-            let g = Group::new(i, &self.mixes, mix, first, false, count);
+            let g = Group::new(i, law, first, false, count);
             self.split_hand_off(g, rng);
         }
-        let Some((k, mix)) = self.recycle else {
+        let Some((k, law)) = self.recycle else {
             return;
         };
         let Some(from) = month.checked_sub(k as usize) else {
@@ -409,7 +419,7 @@ impl<'a> Run<'a> {
         for i in 0..self.s.sources.len() {
             let n = std::mem::take(&mut self.expired[i][from]);
             let back = rng.binomial(n, survive);
-            let g = Group::new(i, &self.mixes, mix, first, true, back);
+            let g = Group::new(i, law, first, true, back);
             self.split_hand_off(g, rng);
         }
     }
@@ -463,14 +473,27 @@ impl<'a> Run<'a> {
 
     fn queue_day<S: Sampler>(&mut self, day: usize, month: usize, rng: &mut S) {
         let n = self.joining.len();
+        let c = self.capacity_per_day;
+        let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
+        if self.queue.is_empty() {
+            // Nobody waits: today's joiners are worked at once if they fit.
+            let joiners = &self.joining[day % n];
+            let size: f64 = joiners.iter().map(|g| g.count).sum();
+            if size <= capacity {
+                let mut joiners = std::mem::take(&mut self.joining[day % n]);
+                for g in joiners.drain(..) {
+                    self.follow_up(day, month, g, rng);
+                }
+                self.joining[day % n] = joiners;
+                return;
+            }
+        }
         let mut out = std::mem::take(&mut self.scratch);
         self.queue
             .join(day, &mut self.joining[day % n], |g| out.push(g));
         for g in out.drain(..) {
             self.expire(month, g);
         }
-        let c = self.capacity_per_day;
-        let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
         if capacity >= 1.0 && !self.queue.is_empty() {
             self.queue
                 .work(day, capacity, &self.mixes, rng, |g| out.push(g));
@@ -499,7 +522,7 @@ impl<'a> Run<'a> {
         let i = g.source as usize;
         let tally = &mut self.counts.sources[i];
         tally.response_days[w] += g.count;
-        let chance = self.mixes[g.mix as usize].rate(g.lo as usize, g.hi as usize) * self.decay[w];
+        let chance = self.mixes.rate(g.lo as usize, g.hi as usize) * self.decay[w];
         let sqls = rng.binomial(g.count, chance);
         if sqls > 0.0 {
             tally.sqls += sqls;
@@ -520,14 +543,10 @@ impl<'a> Run<'a> {
         for i in 0..self.s.sources.len() {
             let sp = &self.p.sources[i];
             for &(day, sqls) in &self.sqls[i] {
-                let opportunities = rng.binomial(sqls, sp.sql_to_opportunity);
-                if opportunities <= 0.0 {
-                    continue;
-                }
                 let (outcomes, law) = self.model.sales.on(day as usize);
                 let tally = &mut self.counts.sources[i];
                 let by_month = &mut self.counts.months;
-                rng.split(law, opportunities, &mut |k, n| {
+                rng.thin_split(sqls, sp.sql_to_opportunity, law, |k, n| {
                     let o = outcomes[k];
                     tally.opportunities += n;
                     by_month[o.opens as usize].opportunities += n;
@@ -596,20 +615,12 @@ impl<'a> Run<'a> {
 }
 
 impl Group {
-    /// A group of `count` MQLs of `source` made on `day`, scores from the whole of `mix`.
-    fn new(
-        source: usize,
-        mixes: &[Mix],
-        mix: u16,
-        day: usize,
-        recycled: bool,
-        count: f64,
-    ) -> Group {
+    /// A group of `count` MQLs of `source` made on `day`, scores from the whole of `law`.
+    fn new(source: usize, law: Law, day: usize, recycled: bool, count: f64) -> Group {
         Group {
             source: source as u16,
-            mix,
-            lo: 0,
-            hi: mixes[mix as usize].len() as u16,
+            lo: law.lo,
+            hi: law.hi,
             mql_day: day as u32,
             recycled,
             count,

@@ -9,19 +9,17 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use crate::mix::Mix;
+use crate::mix::Mixes;
 use crate::random::Sampler;
 use crate::scenario::QueueOrder;
 
 /// A group of MQLs that share everything but their exact score, which is
-/// drawn from entries `lo..hi` of a [`Mix`] independently for each MQL.
+/// drawn independently for each MQL from entries `lo..hi` of the run's [`Mixes`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Group {
     pub source: u16,
-    /// Index of the run's mix the scores come from.
-    pub mix: u16,
-    pub lo: u16,
-    pub hi: u16,
+    pub lo: u32,
+    pub hi: u32,
     /// Day it (last) became an MQL.
     pub mql_day: u32,
     /// Expired under the SLA before: not counted again as an MQL or an SLA loss.
@@ -89,7 +87,7 @@ impl Queue {
 
     /// Whether nobody waits.
     pub fn is_empty(&self) -> bool {
-        self.slots.iter().all(|s| s.is_empty())
+        self.slots.iter().all(Vec::is_empty)
     }
 
     /// Works up to `capacity` MQLs on `day` in queue order; MQLs tied on every
@@ -98,7 +96,7 @@ impl Queue {
         &mut self,
         day: usize,
         capacity: f64,
-        mixes: &[Mix],
+        mixes: &Mixes,
         rng: &mut S,
         mut worked: impl FnMut(Group),
     ) {
@@ -170,7 +168,7 @@ impl Queue {
         &mut self,
         day: usize,
         capacity: f64,
-        mixes: &[Mix],
+        mixes: &Mixes,
         rng: &mut S,
         worked: &mut impl FnMut(Group),
     ) {
@@ -193,10 +191,10 @@ impl Queue {
     }
 
     /// The lower bound of the band of the highest score any waiting MQL can have.
-    fn top_band(&self, mixes: &[Mix]) -> Option<f64> {
+    fn top_band(&self, mixes: &Mixes) -> Option<f64> {
         let mut best: Option<(f64, f64)> = None;
         for g in self.slots.iter().flatten() {
-            let mix = &mixes[g.mix as usize];
+            let mix = mixes;
             let score = mix.score(g.lo as usize);
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, mix.floor(g.lo as usize)));
@@ -208,14 +206,14 @@ impl Queue {
     /// Moves into `self.level`, slot by slot from the oldest, the MQLs with a
     /// score >= `floor`: a binomial for each group that straddles `floor`,
     /// none for a group that lies wholly above it.
-    fn split_off<S: Sampler>(&mut self, day: usize, mixes: &[Mix], rng: &mut S, floor: f64) {
+    fn split_off<S: Sampler>(&mut self, day: usize, mixes: &Mixes, rng: &mut S, floor: f64) {
         for age in (0..=self.oldest(day)).rev() {
             let slot = self.slot_of(day, age);
             let groups = &mut self.slots[slot];
             let mut i = 0;
             while i < groups.len() {
                 let g = groups[i];
-                let mix = &mixes[g.mix as usize];
+                let mix = mixes;
                 let (lo, hi) = (g.lo as usize, g.hi as usize);
                 let end = mix.score_end(lo, hi, floor);
                 if end == lo {
@@ -248,14 +246,14 @@ impl Queue {
     fn work_band<S: Sampler>(
         &mut self,
         mut left: f64,
-        mixes: &[Mix],
+        mixes: &Mixes,
         rng: &mut S,
         worked: &mut impl FnMut(Group),
     ) {
         let mut band = std::mem::take(&mut self.band);
         band.clear();
         band.append(&mut self.level);
-        let top = |g: &Group| mixes[g.mix as usize].score(g.lo as usize);
+        let top = |g: &Group| mixes.score(g.lo as usize);
         let mut heap: BinaryHeap<(Score, usize)> = (0..band.len())
             .map(|i| (Score(top(&band[i].1)), i))
             .collect();
@@ -273,7 +271,7 @@ impl Queue {
             let next = heap.peek().map_or(f64::NEG_INFINITY, |&(Score(s), _)| s);
             // Scores above `next` belong to the top pieces alone.
             let run = |g: &Group| {
-                let mix = &mixes[g.mix as usize];
+                let mix = mixes;
                 mix.score_end_above(g.lo as usize, g.hi as usize, next)
             };
             let several = highest <= level_by_level_above
@@ -402,8 +400,8 @@ impl Ord for Score {
 
 /// Splits off a group's MQLs with scores in entries `lo..end` (a binomial
 /// unless that is the whole group), leaving the rest in `g`.
-fn split_piece<S: Sampler>(g: &mut Group, end: usize, mixes: &[Mix], rng: &mut S) -> Group {
-    let mix = &mixes[g.mix as usize];
+fn split_piece<S: Sampler>(g: &mut Group, end: usize, mixes: &Mixes, rng: &mut S) -> Group {
+    let mix = mixes;
     let (lo, hi) = (g.lo as usize, g.hi as usize);
     let part = if end >= hi {
         g.count
@@ -411,11 +409,11 @@ fn split_piece<S: Sampler>(g: &mut Group, end: usize, mixes: &[Mix], rng: &mut S
         rng.binomial(g.count, (mix.weight(lo, end) / mix.weight(lo, hi)).min(1.0))
     };
     let piece = Group {
-        hi: end as u16,
+        hi: end as u32,
         count: part,
         ..*g
     };
-    g.lo = end as u16;
+    g.lo = end as u32;
     g.count -= part;
     piece
 }

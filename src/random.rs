@@ -312,7 +312,12 @@ impl Categorical {
 
     /// One draw; `None` when it falls beyond the table.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Option<usize> {
-        let x = rng.random::<f64>() * self.alias.len() as f64;
+        self.sample_at(rng.random::<f64>())
+    }
+
+    /// The draw for the uniform `u` in [0, 1).
+    pub fn sample_at(&self, u: f64) -> Option<usize> {
+        let x = u * self.alias.len() as f64;
         let slot = (x as usize).min(self.alias.len() - 1);
         let (keep, other) = self.alias[slot];
         let k = if x - (slot as f64) < keep {
@@ -378,8 +383,16 @@ pub trait Sampler {
     fn poisson_mean(&mut self, lambda: f64) -> f64;
     /// Splits `draws` picks without replacement over groups of the given sizes into `picked`.
     fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>);
-    /// Splits `n` items over the values of a table; returns how many fell beyond it.
-    fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64;
+    /// Keeps each of `n` items with chance `keep` and splits those kept over
+    /// the values of a table (calling `each(value, count)`); returns how many
+    /// were kept.
+    fn thin_split(
+        &mut self,
+        n: f64,
+        keep: f64,
+        table: &Categorical,
+        each: impl FnMut(usize, f64),
+    ) -> f64;
     /// The sum of `n` per-item draws of a (D) distribution whose mean (computed
     /// once by the caller) is `mean`.
     fn sum_of(&mut self, dist: &crate::dist::Dist, mean: f64, n: f64) -> f64;
@@ -401,8 +414,32 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
     fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>) {
         split_without_replacement(self.0, sizes, draws, picked);
     }
-    fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
-        table.split(self.0, n as u64, |d, c| each(d, c as f64)) as f64
+    fn thin_split(
+        &mut self,
+        n: f64,
+        keep: f64,
+        table: &Categorical,
+        mut each: impl FnMut(usize, f64),
+    ) -> f64 {
+        let n = n as u64;
+        if n <= 16 {
+            // Few items: one uniform each; given u < keep, u / keep is uniform
+            // again and picks the value.
+            let mut kept = 0;
+            for _ in 0..n {
+                let u = self.0.random::<f64>();
+                if u < keep {
+                    kept += 1;
+                    if let Some(k) = table.sample_at(u / keep) {
+                        each(k, 1.0);
+                    }
+                }
+            }
+            return kept as f64;
+        }
+        let kept = binomial(self.0, n, keep);
+        table.split(self.0, kept, |d, c| each(d, c as f64));
+        kept as f64
     }
     fn sum_of(&mut self, dist: &crate::dist::Dist, _mean: f64, n: f64) -> f64 {
         (0..n as u64).map(|_| dist.sample(self.0)).sum()
@@ -432,15 +469,20 @@ impl Sampler for Expected {
         picked.clear();
         picked.extend(sizes.iter().map(|s| s * share));
     }
-    fn split(&mut self, table: &Categorical, n: f64, each: &mut dyn FnMut(usize, f64)) -> f64 {
-        let mut inside = 0.0;
-        for (day, &p) in table.pmf().iter().enumerate() {
+    fn thin_split(
+        &mut self,
+        n: f64,
+        keep: f64,
+        table: &Categorical,
+        mut each: impl FnMut(usize, f64),
+    ) -> f64 {
+        let kept = n * keep.clamp(0.0, 1.0);
+        for (value, &p) in table.pmf().iter().enumerate() {
             if p > 0.0 {
-                each(day, n * p);
-                inside += n * p;
+                each(value, kept * p);
             }
         }
-        (n - inside).max(0.0)
+        kept
     }
     fn sum_of(&mut self, _dist: &crate::dist::Dist, mean: f64, n: f64) -> f64 {
         n * mean
