@@ -1256,6 +1256,133 @@ monthly_churn = 0.1
 max_lifetime_months = 3
 "#;
 
+/// MA, oldest first, a live recycle path: months of heavy inflow (the queue
+/// overflows and MQLs expire under the SLA) alternate with quiet months, when
+/// the recycled MQLs come back from nurture (one month start, with a 25%
+/// unsubscribe chance) and are worked. Non-zero costs everywhere, several of
+/// them uncertain, and an uncertain capacity.
+const RECYCLE_WAVES: &str = r#"
+[scenario]
+name = "MA, recycle waves, costs, uncertain capacity"
+horizon_months = 6
+start = "2027-01"
+
+[[source]]
+name = "web"
+leads_per_month = 100
+seasonality = [1.4, 0.1, 1.4, 0.1, 1.4, 0.1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+score = { normal = { mean = 65, sd = 10 } }
+cost_per_lead = { range = [800, 1200] }
+
+[[source]]
+name = "partners"
+leads_per_month = 10
+score = { uniform = [55, 95] }
+budget_per_month = { range = [100000, 200000] }
+
+[marketing]
+automation = true
+mql_threshold = 60
+handoff_delay_days = 0.5
+license_per_month = { range = [100000, 150000] }
+
+[marketing.nurture]
+monthly_score_gain = 5
+monthly_unsubscribe = 0.3
+max_months = 2
+recycle_penalty = 0
+
+[follow_up]
+team = "inside_sales"
+queue_order = "newest_first"
+sla_days = 8
+response_half_life_days = 6.0
+sql_rate_by_score = [[0, 0.1], [60, 0.3], [70, 0.5]]
+
+[inside_sales]
+reps = 1
+mqls_per_rep_per_day = { range = [2.8, 3.2] }
+cost_per_rep_per_month = { range = [500000, 700000] }
+
+[sales]
+reps = 2
+cost_per_rep_per_month = 800000
+sql_to_opportunity = 0.6
+opportunity_lag_days = { uniform = [0, 10] }
+win_rate = 0.4
+sales_cycle_days = { uniform = [5, 40] }
+
+[deal]
+monthly_revenue = { range = [30000, 90000] }
+monthly_churn = 0.03
+
+[costs]
+fixed_per_month = { range = [50000, 150000] }
+"#;
+
+/// MA, highest score first, with the score cap reached: a source of leads
+/// scored 100, and nurtured leads whose gain (12 to 20 points) takes them past
+/// 100, so that they are capped and tie with the 100s (earliest join first)
+/// rather than going ahead of them. Recycled MQLs (penalty 3) come back capped
+/// too; month starts bring bursts that overflow the queue. Costs everywhere.
+const SCORE_CAP: &str = r#"
+[scenario]
+name = "MA, highest score first, score cap reached"
+horizon_months = 5
+start = "2027-02"
+
+[[source]]
+name = "referrals"
+leads_per_month = 25
+score = 100
+cost_per_lead = { range = [4000, 6000] }
+
+[[source]]
+name = "web"
+leads_per_month = 80
+score = { normal = { mean = 70, sd = 12 } }
+budget_per_month = { range = [200000, 300000] }
+
+[marketing]
+automation = true
+mql_threshold = 85
+handoff_delay_days = 0.7
+license_per_month = 150000
+
+[marketing.nurture]
+monthly_score_gain = { range = [12, 20] }
+monthly_unsubscribe = 0.15
+max_months = 3
+recycle_penalty = 3
+
+[follow_up]
+team = "inside_sales"
+queue_order = "highest_score_first"
+sla_days = 1
+response_half_life_days = 2.0
+sql_rate_by_score = [[0, 0.1], [85, 0.3], [95, 0.45], [100, 0.6]]
+
+[inside_sales]
+reps = 1
+mqls_per_rep_per_day = { range = [1.5, 3.0] }
+cost_per_rep_per_month = 600000
+
+[sales]
+reps = 2
+cost_per_rep_per_month = { range = [700000, 900000] }
+sql_to_opportunity = 0.6
+opportunity_lag_days = { uniform = [0, 10] }
+win_rate = 0.4
+sales_cycle_days = { uniform = [5, 40] }
+
+[deal]
+monthly_revenue = { range = [30000, 90000] }
+monthly_churn = 0.03
+
+[costs]
+fixed_per_month = 100000
+"#;
+
 const RUNS: u64 = 4000;
 
 #[test]
@@ -1286,6 +1413,16 @@ fn response_decay_seasonality_growth() {
 #[test]
 fn edges_sla_zero_penalty_zero_no_gain() {
     assert_agree_recycling("edges", EDGES, RUNS);
+}
+
+#[test]
+fn recycle_waves_costs_uncertain_capacity() {
+    assert_agree_recycling("recycle_waves", RECYCLE_WAVES, RUNS);
+}
+
+#[test]
+fn highest_score_first_score_cap_reached() {
+    assert_agree_recycling("score_cap", SCORE_CAP, RUNS);
 }
 
 /// The test has power: the reference with `sla_days = 0` against the engine
