@@ -1,7 +1,8 @@
 //! A slow, per-lead reference implementation of model.md ("What happens to a
 //! lead", steps 1-7, "Metrics", costs), written straight from the spec, and
 //! tests that the grouped engine (src/model.rs) agrees with it in
-//! distribution on small scenarios.
+//! distribution on small scenarios and on capacity-bound ones at ten times
+//! their volume.
 //!
 //! Every lead here is a struct with its own score, stage, MQL day and join
 //! day, and every random event (arrival counts per source and day, score,
@@ -965,6 +966,19 @@ fn assert_agree_recycling(name: &str, toml: &str, runs: u64) {
     );
 }
 
+/// A capacity-bound scenario: MQLs worked are a small share of the MQLs made,
+/// so most of them are lost to the SLA or recycled.
+fn assert_capacity_bound(c: &Comparison, name: &str) {
+    let (worked, mqls) = (
+        c.check("mqls_worked").reference.0,
+        c.check("mqls").reference.0,
+    );
+    assert!(
+        worked < 0.4 * mqls,
+        "{name}: {worked:.0} MQLs worked of {mqls:.0}: not capacity-bound"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Scenarios.
 // ---------------------------------------------------------------------------
@@ -1383,7 +1397,171 @@ monthly_churn = 0.03
 fixed_per_month = 100000
 "#;
 
+/// Ten times the volume, no MA, field sales, oldest first, capacity-bound:
+/// about 23 MQLs a day for 6 worked, a 2-day SLA (most MQLs are lost to it),
+/// a fractional handoff delay, two sources (one with an uncertain inflow).
+const BIG_OLDEST_FIRST: &str = r#"
+[scenario]
+name = "10x, oldest first, capacity-bound, no MA"
+horizon_months = 4
+start = "2027-04"
+
+[[source]]
+name = "web"
+leads_per_month = 500
+score = { normal = { mean = 50, sd = 20 } }
+cost_per_lead = 1500
+
+[[source]]
+name = "events"
+leads_per_month = { range = [150, 250] }
+score = { uniform = [40, 90] }
+budget_per_month = 300000
+
+[marketing]
+automation = false
+handoff_delay_days = 0.6
+
+[follow_up]
+team = "field_sales"
+queue_order = "oldest_first"
+sla_days = 2
+response_half_life_days = 2.0
+sql_rate_by_score = [[20, 0.2], [50, 0.4], [75, 0.7]]
+
+[sales]
+reps = 3
+inbound_mqls_per_rep_per_day = 2.0
+cost_per_rep_per_month = 700000
+sql_to_opportunity = 0.6
+opportunity_lag_days = { uniform = [0, 14] }
+win_rate = 0.35
+sales_cycle_days = { lognormal = { median = 30, p90 = 70 } }
+
+[deal]
+monthly_revenue = { range = [50000, 150000] }
+monthly_churn = 0.02
+
+[costs]
+fixed_per_month = 200000
+"#;
+
+/// Ten times the volume, MA, inside sales, newest first, capacity-bound:
+/// about 13 MQLs a day (and month-start bursts of re-qualified leads) for 4.5
+/// worked, a 3-day SLA, recycling (penalty 5, gain 8: back after one month
+/// start) with unsubscribes.
+const BIG_NEWEST_FIRST: &str = r#"
+[scenario]
+name = "10x, newest first, capacity-bound, MA, recycle"
+horizon_months = 4
+start = "2027-09"
+
+[[source]]
+name = "web"
+leads_per_month = 800
+score = { pert = [10, 55, 100] }
+cost_per_lead = 2000
+
+[marketing]
+automation = true
+mql_threshold = 60
+handoff_delay_days = 1.5
+license_per_month = 200000
+
+[marketing.nurture]
+monthly_score_gain = 8
+monthly_unsubscribe = 0.1
+max_months = 3
+recycle_penalty = 5
+
+[follow_up]
+team = "inside_sales"
+queue_order = "newest_first"
+sla_days = 3
+response_half_life_days = 3.0
+sql_rate_by_score = [[0, 0.05], [60, 0.2], [80, 0.4]]
+
+[inside_sales]
+reps = 3
+mqls_per_rep_per_day = 1.5
+cost_per_rep_per_month = 500000
+
+[sales]
+reps = 4
+cost_per_rep_per_month = 800000
+sql_to_opportunity = 0.6
+opportunity_lag_days = { pert = [1, 5, 20] }
+win_rate = 0.3
+sales_cycle_days = { uniform = [5, 50] }
+
+[deal]
+monthly_revenue = 80000
+monthly_churn = 0.02
+
+[costs]
+fixed_per_month = 150000
+"#;
+
+/// Ten times the volume, MA, inside sales, highest score first,
+/// capacity-bound with an uncertain capacity (2 to 3.5 a day for about 8 MQLs
+/// a day), a 1-day SLA, recycling with no penalty and an uncertain gain:
+/// recycled MQLs come back after one month start scored 80 to 90, ahead of
+/// most fresh MQLs, and some of them are worked.
+const BIG_HIGHEST_SCORE_FIRST: &str = r#"
+[scenario]
+name = "10x, highest score first, capacity-bound, MA, recycle"
+horizon_months = 4
+start = "2027-05"
+
+[[source]]
+name = "web"
+leads_per_month = 700
+score = { triangular = [20, 60, 100] }
+cost_per_lead = { range = [1000, 2000] }
+
+[marketing]
+automation = true
+mql_threshold = 70
+handoff_delay_days = 0.3
+license_per_month = 200000
+
+[marketing.nurture]
+monthly_score_gain = { range = [10, 20] }
+monthly_unsubscribe = 0.15
+max_months = 4
+recycle_penalty = 0
+
+[follow_up]
+team = "inside_sales"
+queue_order = "highest_score_first"
+sla_days = 1
+response_half_life_days = 1.5
+sql_rate_by_score = [[0, 0.05], [70, 0.25], [85, 0.45], [95, 0.6]]
+
+[inside_sales]
+reps = 1
+mqls_per_rep_per_day = { range = [2.0, 3.5] }
+cost_per_rep_per_month = 600000
+
+[sales]
+reps = 3
+cost_per_rep_per_month = 800000
+sql_to_opportunity = 0.6
+opportunity_lag_days = { uniform = [0, 10] }
+win_rate = 0.4
+sales_cycle_days = { uniform = [5, 40] }
+
+[deal]
+monthly_revenue = { uniform = [40000, 80000] }
+monthly_churn = 0.02
+
+[costs]
+fixed_per_month = 100000
+"#;
+/// Runs of the small scenarios.
 const RUNS: u64 = 4000;
+/// Runs of the scenarios at ten times the volume.
+const BIG_RUNS: u64 = 2000;
 
 #[test]
 fn field_sales_capacity_binds_with_sla_losses() {
@@ -1423,6 +1601,34 @@ fn recycle_waves_costs_uncertain_capacity() {
 #[test]
 fn highest_score_first_score_cap_reached() {
     assert_agree_recycling("score_cap", SCORE_CAP, RUNS);
+}
+
+#[test]
+fn big_oldest_first_capacity_bound_no_automation() {
+    let c = assert_agree("big_oldest_first", BIG_OLDEST_FIRST, BIG_RUNS);
+    assert_capacity_bound(&c, "big_oldest_first");
+}
+
+#[test]
+fn big_newest_first_capacity_bound_recycle() {
+    let name = "big_newest_first";
+    let c = assert_agree(name, BIG_NEWEST_FIRST, BIG_RUNS);
+    assert_capacity_bound(&c, name);
+    assert!(
+        c.recycled_worked >= 1.0,
+        "{name}: no recycled MQL is worked"
+    );
+}
+
+#[test]
+fn big_highest_score_first_capacity_bound_recycle() {
+    let name = "big_highest_score_first";
+    let c = assert_agree(name, BIG_HIGHEST_SCORE_FIRST, BIG_RUNS);
+    assert_capacity_bound(&c, name);
+    assert!(
+        c.recycled_worked >= 1.0,
+        "{name}: no recycled MQL is worked"
+    );
 }
 
 /// The test has power: the reference with `sla_days = 0` against the engine
