@@ -145,6 +145,8 @@ struct Law {
     lo: u32,
     hi: u32,
     chance: f64,
+    /// The chance to qualify (before decay) of an MQL of the class.
+    rate: f64,
 }
 
 /// How the leads of one source split in one run (Poisson splitting: each
@@ -171,6 +173,10 @@ struct Run<'a> {
     handoff: (usize, f64),
     /// Groups due to join the queue, at `join_day % len`.
     joining: Vec<Vec<Group>>,
+    /// Fresh MQLs (those made on arrival) due to join, by `join_day % len` and
+    /// source, on time and a day late: counts only, made into groups when they
+    /// must wait (most days they are all worked the day they join).
+    fresh_joining: Vec<[f64; 2]>,
     queue: Queue,
     /// Reused buffer of groups leaving the queue.
     scratch: Vec<Group>,
@@ -216,6 +222,7 @@ impl<'a> Run<'a> {
             },
             handoff: (whole, h - h.floor()),
             joining: vec![Vec::new(); whole + 2],
+            fresh_joining: vec![[0.0; 2]; (whole + 2) * n_sources],
             queue: Queue::new(s.follow_up.queue_order, s.follow_up.sla_days, days),
             scratch: Vec::new(),
             decay,
@@ -266,7 +273,13 @@ impl<'a> Run<'a> {
             let rate = if chance > 0.0 { rated / chance } else { 0.0 };
             self.mixes.add_single(score, chance, rate)
         };
-        Law { lo, hi, chance }
+        let rate = self.mixes.rate(lo as usize, hi as usize);
+        Law {
+            lo,
+            hi,
+            chance,
+            rate,
+        }
     }
 
     /// Month starts a nurtured lead of this score needs to reach the threshold, if it can
@@ -354,15 +367,23 @@ impl<'a> Run<'a> {
                     )
                 })
                 .collect();
+            let ring = self.joining.len();
+            let days = cal.days();
             for day in first..first + cal.days_in(month) {
+                let join = day + self.handoff.0;
                 for (i, (on_time, delayed)) in laws.iter().enumerate() {
                     let rng = &mut st.arrivals[i];
                     let n = [rng.poisson(on_time), rng.poisson(delayed)];
-                    let law = self.classes[i].fresh;
-                    self.add_leads(i, month, n[0] + n[1]);
-                    self.new_mqls(i, month, n[0] + n[1]);
-                    for (extra, count) in n.into_iter().enumerate() {
-                        self.hand_off(Group::new(i, law, day, false, count), extra);
+                    let made = n[0] + n[1];
+                    if made > 0.0 {
+                        self.add_leads(i, month, made);
+                        self.new_mqls(i, month, made);
+                        for (extra, count) in n.into_iter().enumerate() {
+                            if count > 0.0 && join + extra < days {
+                                self.fresh_joining[((join + extra) % ring) * n_sources + i]
+                                    [extra] += count;
+                            }
+                        }
                     }
                 }
                 // Steps 4 and 5: the queue and follow-up.
@@ -472,25 +493,51 @@ impl<'a> Run<'a> {
     }
 
     fn queue_day<S: Sampler>(&mut self, day: usize, month: usize, rng: &mut S) {
-        let n = self.joining.len();
+        let ring = self.joining.len();
+        let n_sources = self.s.sources.len();
         let c = self.capacity_per_day;
         let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
+        let fresh_at = (day % ring) * n_sources;
         if self.queue.is_empty() {
             // Nobody waits: today's joiners are worked at once if they fit.
-            let joiners = &self.joining[day % n];
-            let size: f64 = joiners.iter().map(|g| g.count).sum();
-            if size <= capacity {
-                let mut joiners = std::mem::take(&mut self.joining[day % n]);
+            let fresh: f64 = self.fresh_joining[fresh_at..fresh_at + n_sources]
+                .iter()
+                .map(|n| n[0] + n[1])
+                .sum();
+            let others: f64 = self.joining[day % ring].iter().map(|g| g.count).sum();
+            if fresh + others <= capacity {
+                for i in 0..n_sources {
+                    let n = std::mem::take(&mut self.fresh_joining[fresh_at + i]);
+                    let rate = self.classes[i].fresh.rate;
+                    for (extra, count) in n.into_iter().enumerate() {
+                        if count > 0.0 {
+                            let made = day - self.handoff.0 - extra;
+                            self.qualify(day, month, i, made, rate, count, rng);
+                        }
+                    }
+                }
+                let mut joiners = std::mem::take(&mut self.joining[day % ring]);
                 for g in joiners.drain(..) {
                     self.follow_up(day, month, g, rng);
                 }
-                self.joining[day % n] = joiners;
+                self.joining[day % ring] = joiners;
                 return;
+            }
+        }
+        // Some must wait: today's fresh MQLs become groups in the queue.
+        for i in 0..n_sources {
+            let n = std::mem::take(&mut self.fresh_joining[fresh_at + i]);
+            let law = self.classes[i].fresh;
+            for (extra, count) in n.into_iter().enumerate() {
+                if count > 0.0 {
+                    let made = day - self.handoff.0 - extra;
+                    self.joining[day % ring].push(Group::new(i, law, made, false, count));
+                }
             }
         }
         let mut out = std::mem::take(&mut self.scratch);
         self.queue
-            .join(day, &mut self.joining[day % n], |g| out.push(g));
+            .join(day, &mut self.joining[day % ring], |g| out.push(g));
         for g in out.drain(..) {
             self.expire(month, g);
         }
@@ -518,12 +565,27 @@ impl<'a> Run<'a> {
 
     /// Step 5: a worked group becomes SQLs with its mixed, decayed chance.
     fn follow_up<S: Sampler>(&mut self, day: usize, month: usize, g: Group, rng: &mut S) {
-        let w = day - g.mql_day as usize;
+        let rate = self.mixes.rate(g.lo as usize, g.hi as usize);
         let i = g.source as usize;
+        self.qualify(day, month, i, g.mql_day as usize, rate, g.count, rng);
+    }
+
+    /// `count` MQLs of a source made on `made` and worked today with `rate` before decay.
+    #[allow(clippy::too_many_arguments)]
+    fn qualify<S: Sampler>(
+        &mut self,
+        day: usize,
+        month: usize,
+        i: usize,
+        made: usize,
+        rate: f64,
+        count: f64,
+        rng: &mut S,
+    ) {
+        let w = day - made;
         let tally = &mut self.counts.sources[i];
-        tally.response_days[w] += g.count;
-        let chance = self.mixes.rate(g.lo as usize, g.hi as usize) * self.decay[w];
-        let sqls = rng.binomial(g.count, chance);
+        tally.response_days[w] += count;
+        let sqls = rng.binomial(count, rate * self.decay[w]);
         if sqls > 0.0 {
             tally.sqls += sqls;
             self.counts.months[month].sqls += sqls;

@@ -6,7 +6,7 @@
 //! they do not change.
 
 use rand::{Rng, RngExt, SeedableRng};
-use rand_distr::{Binomial, Distribution, Hypergeometric, Poisson};
+use rand_distr::{Distribution, Hypergeometric, Poisson};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The generator used everywhere.
@@ -150,9 +150,9 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
     Poisson::new(lambda).map_or(0, |d| d.sample(rng) as u64)
 }
 
-/// A binomial count: a uniform per item for small n, inversion (BINV, about
-/// n·min(p, 1-p) steps) when that is small, else rand_distr's BTPE, whose cost
-/// does not grow with n.
+/// A binomial count: inversion (BINV: one uniform, about n·min(p, 1-p)
+/// steps) when n·min(p, 1-p) < 10, else Hörmann's transformed rejection
+/// (BTRS: about 1.2 pairs of uniforms, whatever n).
 pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if n == 0 || p <= 0.0 {
         return 0;
@@ -163,26 +163,100 @@ pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
     if p > 0.5 {
         return n - binomial(rng, n, 1.0 - p);
     }
-    if (n as f64) * p < 12.0 {
-        // BINV: inversion from 0, one uniform and about n·p steps.
+    if (n as f64) * p < 10.0 {
+        // BINV: inversion from 0.
         let q = 1.0 - p;
         let s = p / q;
         let a = (n as f64 + 1.0) * s;
-        let mut r = if n < i32::MAX as u64 {
-            q.powi(n as i32)
-        } else {
-            q.powf(n as f64)
-        };
+        let mut r = power(q, n);
         let mut u: f64 = rng.random();
         let mut x = 0u64;
         while u > r && x < n {
             u -= r;
             x += 1;
-            r *= a / x as f64 - s;
+            r *= a * reciprocal(x) - s;
         }
         return x;
     }
-    Binomial::new(n, p).map_or(0, |d| d.sample(rng))
+    btrs(rng, n, p)
+}
+
+/// x^n by squaring.
+fn power(mut x: f64, mut n: u64) -> f64 {
+    let mut out = 1.0;
+    while n > 0 {
+        if n & 1 == 1 {
+            out *= x;
+        }
+        x *= x;
+        n >>= 1;
+    }
+    out
+}
+
+/// 1 / x, from a table for small x (a division is slow in a loop).
+fn reciprocal(x: u64) -> f64 {
+    const TABLE: [f64; 32] = {
+        let mut t = [0.0; 32];
+        let mut i = 1;
+        while i < 32 {
+            t[i] = 1.0 / i as f64;
+            i += 1;
+        }
+        t
+    };
+    if (x as usize) < TABLE.len() {
+        TABLE[x as usize]
+    } else {
+        1.0 / x as f64
+    }
+}
+
+/// ln(k!) for a whole k: a table below 256, Stirling's series above (its
+/// error there is below 1e-16 relative).
+fn ln_factorial(k: f64) -> f64 {
+    static TABLE: std::sync::LazyLock<Vec<f64>> =
+        std::sync::LazyLock::new(|| (0..256).map(|k| libm::lgamma(k as f64 + 1.0)).collect());
+    if k < 256.0 {
+        return TABLE[k as usize];
+    }
+    let x = k + 1.0;
+    let x2 = x * x;
+    (x - 0.5) * x.ln() - x
+        + 0.5 * (2.0 * std::f64::consts::PI).ln()
+        + (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * x2)) / x2) / x
+}
+
+/// Hörmann's BTRS ("The generation of binomial random variates", 1993), for
+/// p <= 0.5 and n·p >= 10: exact rejection from a transformed hat.
+fn btrs<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    let nf = n as f64;
+    let q = 1.0 - p;
+    let spq = (nf * p * q).sqrt();
+    let b = 1.15 + 2.53 * spq;
+    let a = -0.0873 + 0.0248 * b + 0.01 * p;
+    let c = nf * p + 0.5;
+    let v_r = 0.92 - 4.2 / b;
+    let alpha = (2.83 + 5.1 / b) * spq;
+    let lpq = (p / q).ln();
+    let m = ((nf + 1.0) * p).floor();
+    let h = ln_factorial(m) + ln_factorial(nf - m);
+    loop {
+        let u = rng.random::<f64>() - 0.5;
+        let v = rng.random::<f64>();
+        let us = 0.5 - u.abs();
+        let k = ((2.0 * a / us + b) * u + c).floor();
+        if k < 0.0 || k > nf {
+            continue;
+        }
+        if us >= 0.07 && v <= v_r {
+            return k as u64;
+        }
+        let v = (v * alpha / (a / (us * us) + b)).ln();
+        if v <= h - ln_factorial(k) - ln_factorial(nf - k) + (k - m) * lpq {
+            return k as u64;
+        }
+    }
 }
 
 /// How many of `draws` items picked at random without replacement from
@@ -492,6 +566,138 @@ impl Sampler for Expected {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chi-square goodness of fit of `draws` against `pmf` (cells with an
+    /// expected count below 5 pooled), at alpha = 1e-4 (Wilson-Hilferty).
+    fn assert_fits(
+        what: &str,
+        mut draws: impl FnMut(&mut Stream) -> u64,
+        pmf: impl Fn(u64) -> f64,
+    ) {
+        let n = 200_000usize;
+        let mut rng = stream(11, 0, what);
+        let mut counts = std::collections::BTreeMap::new();
+        for _ in 0..n {
+            *counts.entry(draws(&mut rng)).or_insert(0usize) += 1;
+        }
+        let top = *counts.keys().last().expect("draws") + 1;
+        let (mut stat, mut cells) = (0.0, 0usize);
+        let (mut pool_obs, mut pool_exp) = (0.0, 0.0);
+        for k in 0..=top {
+            let expected = pmf(k) * n as f64;
+            let observed = counts.get(&k).copied().unwrap_or(0) as f64;
+            pool_obs += observed;
+            pool_exp += expected;
+            if pool_exp >= 5.0 {
+                stat += (pool_obs - pool_exp).powi(2) / pool_exp;
+                cells += 1;
+                pool_obs = 0.0;
+                pool_exp = 0.0;
+            }
+        }
+        let df = (cells.max(2) - 1) as f64;
+        let z = 3.719;
+        let crit = df * (1.0 - 2.0 / (9.0 * df) + z * (2.0 / (9.0 * df)).sqrt()).powi(3);
+        assert!(
+            stat < crit,
+            "{what}: chi-square {stat:.1} > {crit:.1} ({cells} cells)"
+        );
+    }
+
+    fn ln_choose(n: u64, k: u64) -> f64 {
+        libm::lgamma(n as f64 + 1.0)
+            - libm::lgamma(k as f64 + 1.0)
+            - libm::lgamma((n - k) as f64 + 1.0)
+    }
+
+    #[test]
+    fn binomial_matches_its_pmf_in_every_branch() {
+        // BINV (n·p < 10), the flip for p > 0.5, and BTRS for small and huge n.
+        for (n, p) in [
+            (6u64, 0.3f64),
+            (40, 0.2),
+            (30, 0.9),
+            (200, 0.3),
+            (1000, 0.02),
+            (100_000, 0.5),
+            (5000, 0.997),
+        ] {
+            let pmf = |k: u64| {
+                if k > n {
+                    return 0.0;
+                }
+                (ln_choose(n, k) + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp()
+            };
+            assert_fits(&format!("binomial({n}, {p})"), |r| binomial(r, n, p), pmf);
+        }
+    }
+
+    #[test]
+    fn poisson_laws_match_their_pmf() {
+        for lambda in [0.7f64, 4.5, 25.0, 29.9, 80.0] {
+            let pmf =
+                |k: u64| (k as f64 * lambda.ln() - lambda - libm::lgamma(k as f64 + 1.0)).exp();
+            let law = PoissonLaw::new(lambda);
+            assert_fits(&format!("PoissonLaw({lambda})"), |r| law.sample(r), pmf);
+            assert_fits(&format!("poisson({lambda})"), |r| poisson(r, lambda), pmf);
+        }
+    }
+
+    #[test]
+    fn hypergeometric_matches_its_pmf() {
+        // Inversion (few draws), both symmetries, and rand_distr's sampler.
+        for (total, marked, draws) in [
+            (50u64, 20u64, 10u64),
+            (50, 40, 10),
+            (50, 20, 45),
+            (500, 200, 120),
+        ] {
+            let pmf = |k: u64| {
+                if k > marked || k > draws || draws - k > total - marked {
+                    return 0.0;
+                }
+                (ln_choose(marked, k) + ln_choose(total - marked, draws - k)
+                    - ln_choose(total, draws))
+                .exp()
+            };
+            assert_fits(
+                &format!("hypergeometric({total}, {marked}, {draws})"),
+                |r| hypergeometric(r, total, marked, draws),
+                pmf,
+            );
+        }
+    }
+
+    #[test]
+    fn picks_without_replacement_are_hypergeometric_in_each_group() {
+        // One at a time (few picks), by complement (most of them), by a chain (many).
+        for (sizes, draws) in [
+            (vec![3.0, 10.0, 7.0], 5.0),
+            (vec![3.0, 10.0, 7.0], 17.0),
+            (vec![60.0, 100.0, 40.0], 90.0),
+        ] {
+            let total: f64 = sizes.iter().sum();
+            for (g, &size) in sizes.iter().enumerate() {
+                let pmf = |k: u64| {
+                    let (t, m, d) = (total as u64, size as u64, draws as u64);
+                    if k > m || k > d || d - k > t - m {
+                        return 0.0;
+                    }
+                    (ln_choose(m, k) + ln_choose(t - m, d - k) - ln_choose(t, d)).exp()
+                };
+                let mut picked = Vec::new();
+                assert_fits(
+                    &format!("pick {draws} of {sizes:?}, group {g}"),
+                    |r| {
+                        split_without_replacement(r, &sizes, draws, &mut picked);
+                        assert_eq!(picked.iter().sum::<f64>(), draws);
+                        picked[g] as u64
+                    },
+                    pmf,
+                );
+            }
+        }
+    }
 
     #[test]
     fn streams_depend_on_seed_run_and_label() {
