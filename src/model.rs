@@ -596,27 +596,38 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// Step 6, after the last day: SQLs to opportunities, and each (source, SQL
-    /// day)'s opportunities split over their (open month, close month) outcomes;
-    /// then the closed ones of each (source, close month) won with `win_rate`.
+    /// Step 6, after the last day: SQLs to opportunities, each (source, SQL
+    /// day)'s opportunities split over their open days and each open day's over
+    /// close months; then the closed ones of each (source, close month) won
+    /// with `win_rate`.
     fn close_sales<S: Sampler>(&mut self, rng: &mut S) {
-        let months = self.model.calendar.months();
-        let mut closed = vec![0.0; months];
+        let cal = &self.model.calendar;
+        let (days, sales) = (cal.days(), &self.model.sales);
+        let mut closed = vec![0.0; cal.months()];
         for i in 0..self.s.sources.len() {
             let sp = &self.p.sources[i];
             for &(day, sqls) in &self.sqls[i] {
-                let (outcomes, law) = self.model.sales.on(day as usize);
+                // Opportunities of the day's SQLs: by lag to their open day, then
+                // by cycle to their close month (or still open at the end).
+                let day = day as usize;
                 let tally = &mut self.counts.sources[i];
                 let by_month = &mut self.counts.months;
-                rng.thin_split(sqls, sp.sql_to_opportunity, law, |k, n| {
-                    let o = outcomes[k];
-                    tally.opportunities += n;
-                    by_month[o.opens as usize].opportunities += n;
-                    match o.closes {
-                        Some(m) => closed[m as usize] += n,
-                        None => tally.open_pipeline += n,
-                    }
-                });
+                let close = |lag: usize| (day + lag < days).then(|| sales.close(day + lag));
+                rng.split_twice(
+                    sqls,
+                    sp.sql_to_opportunity,
+                    &sales.lag,
+                    close,
+                    |lag, k, n| {
+                        let opened_in = cal.month_of(day + lag);
+                        tally.opportunities += n;
+                        by_month[opened_in].opportunities += n;
+                        match k {
+                            Some(k) => closed[opened_in + k] += n,
+                            None => tally.open_pipeline += n,
+                        }
+                    },
+                );
             }
             for (month, n) in closed.iter_mut().enumerate() {
                 if *n <= 0.0 {

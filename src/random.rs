@@ -457,16 +457,21 @@ pub trait Sampler {
     fn poisson_mean(&mut self, lambda: f64) -> f64;
     /// Splits `draws` picks without replacement over groups of the given sizes into `picked`.
     fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>);
-    /// Keeps each of `n` items with chance `keep` and splits those kept over
-    /// the values of a table (calling `each(value, count)`); returns how many
-    /// were kept.
-    fn thin_split(
+    /// Splits `n` items over the values of a table (calling `each(value,
+    /// count)`); returns how many fell beyond it.
+    fn split(&mut self, table: &Categorical, n: f64, each: impl FnMut(usize, f64)) -> f64;
+    /// Keeps each of `n` items with chance `keep`, splits those kept over the
+    /// values v of `first`, and those at v over the values of `second(v)` when
+    /// it gives a table: calls `each(v, Some(k), count)`, or `each(v, None,
+    /// count)` for the items beyond the second table.
+    fn split_twice<'t>(
         &mut self,
         n: f64,
         keep: f64,
-        table: &Categorical,
-        each: impl FnMut(usize, f64),
-    ) -> f64;
+        first: &Categorical,
+        second: impl Fn(usize) -> Option<&'t Categorical>,
+        each: impl FnMut(usize, Option<usize>, f64),
+    );
     /// The sum of `n` per-item draws of a (D) distribution whose mean (computed
     /// once by the caller) is `mean`.
     fn sum_of(&mut self, dist: &crate::dist::Dist, mean: f64, n: f64) -> f64;
@@ -488,32 +493,45 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
     fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>) {
         split_without_replacement(self.0, sizes, draws, picked);
     }
-    fn thin_split(
+    fn split(&mut self, table: &Categorical, n: f64, mut each: impl FnMut(usize, f64)) -> f64 {
+        table.split(self.0, n as u64, |d, c| each(d, c as f64)) as f64
+    }
+    fn split_twice<'t>(
         &mut self,
         n: f64,
         keep: f64,
-        table: &Categorical,
-        mut each: impl FnMut(usize, f64),
-    ) -> f64 {
+        first: &Categorical,
+        second: impl Fn(usize) -> Option<&'t Categorical>,
+        mut each: impl FnMut(usize, Option<usize>, f64),
+    ) {
         let n = n as u64;
         if n <= 16 {
-            // Few items: one uniform each; given u < keep, u / keep is uniform
-            // again and picks the value.
-            let mut kept = 0;
+            // Few items, one by one: given u < keep, u / keep is uniform again.
             for _ in 0..n {
                 let u = self.0.random::<f64>();
-                if u < keep {
-                    kept += 1;
-                    if let Some(k) = table.sample_at(u / keep) {
-                        each(k, 1.0);
-                    }
+                if u >= keep {
+                    continue;
+                }
+                let Some(v) = first.sample_at(u / keep) else {
+                    continue;
+                };
+                if let Some(table) = second(v) {
+                    each(v, table.sample(self.0), 1.0);
                 }
             }
-            return kept as f64;
+            return;
         }
         let kept = binomial(self.0, n, keep);
-        table.split(self.0, kept, |d, c| each(d, c as f64));
-        kept as f64
+        let mut at: Vec<(usize, u64)> = Vec::new();
+        first.split(self.0, kept, |v, c| at.push((v, c)));
+        for (v, c) in at {
+            if let Some(table) = second(v) {
+                let beyond = table.split(self.0, c, |k, x| each(v, Some(k), x as f64));
+                if beyond > 0 {
+                    each(v, None, beyond as f64);
+                }
+            }
+        }
     }
     fn sum_of(&mut self, dist: &crate::dist::Dist, _mean: f64, n: f64) -> f64 {
         (0..n as u64).map(|_| dist.sample(self.0)).sum()
@@ -543,20 +561,40 @@ impl Sampler for Expected {
         picked.clear();
         picked.extend(sizes.iter().map(|s| s * share));
     }
-    fn thin_split(
+    fn split_twice<'t>(
         &mut self,
         n: f64,
         keep: f64,
-        table: &Categorical,
-        mut each: impl FnMut(usize, f64),
-    ) -> f64 {
+        first: &Categorical,
+        second: impl Fn(usize) -> Option<&'t Categorical>,
+        mut each: impl FnMut(usize, Option<usize>, f64),
+    ) {
         let kept = n * keep.clamp(0.0, 1.0);
-        for (value, &p) in table.pmf().iter().enumerate() {
-            if p > 0.0 {
-                each(value, kept * p);
+        for (v, &p) in first.pmf().iter().enumerate() {
+            let Some(table) = second(v).filter(|_| p > 0.0) else {
+                continue;
+            };
+            let mut inside = 0.0;
+            for (k, &q) in table.pmf().iter().enumerate() {
+                if q > 0.0 {
+                    each(v, Some(k), kept * p * q);
+                    inside += q;
+                }
+            }
+            if inside < 1.0 {
+                each(v, None, kept * p * (1.0 - inside));
             }
         }
-        kept
+    }
+    fn split(&mut self, table: &Categorical, n: f64, mut each: impl FnMut(usize, f64)) -> f64 {
+        let mut inside = 0.0;
+        for (value, &p) in table.pmf().iter().enumerate() {
+            if p > 0.0 {
+                each(value, n * p);
+                inside += n * p;
+            }
+        }
+        (n - inside).max(0.0)
     }
     fn sum_of(&mut self, _dist: &crate::dist::Dist, mean: f64, n: f64) -> f64 {
         n * mean
