@@ -321,7 +321,7 @@ impl Queue {
         worked: &mut impl FnMut(Group),
     ) -> f64 {
         // Oldest first (the highest age).
-        self.level.sort_by(|a, b| b.0.cmp(&a.0));
+        self.level.sort_by_key(|p| std::cmp::Reverse(p.0));
         while !self.level.is_empty() && left > 0.0 {
             let age = self.level[0].0;
             let end = self
