@@ -937,8 +937,20 @@ fn compare(name: &str, reference: &Setup, engine: &Setup, runs: u64) -> Comparis
     comparison
 }
 
+/// `REFERENCE_RUNS_DIVISOR=d` runs 1/d of the runs: a quick screen (for
+/// mutation testing) that still catches gross errors; CI runs them all.
+fn scaled(runs: u64) -> u64 {
+    let d = std::env::var("REFERENCE_RUNS_DIVISOR").map_or(1, |v| {
+        v.parse::<u64>()
+            .expect("REFERENCE_RUNS_DIVISOR must be a whole number")
+            .max(1)
+    });
+    (runs / d).max(200)
+}
+
 /// The engine and the reference must agree on every compared value of a scenario.
 fn assert_agree(name: &str, toml: &str, runs: u64) -> Comparison {
+    let runs = scaled(runs);
     let setup = setup_of(toml);
     let comparison = compare(name, &setup, &setup, runs);
     let failures: Vec<String> = comparison
