@@ -6,9 +6,6 @@
 //! orders walk the slots; `highest_score_first` walks score levels across
 //! the slots, splitting groups by score only down to where capacity cuts.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use crate::mix::Mixes;
 use crate::random::Sampler;
 use crate::scenario::QueueOrder;
@@ -37,8 +34,8 @@ pub struct Queue {
     total: f64,
     /// Scratch: (join age, group) pieces split off at one band or score level.
     level: Vec<(usize, Group)>,
-    /// Scratch: the pieces of the band capacity cuts, with the next score of each.
-    band: Vec<(usize, Group)>,
+    /// Scratch: (highest score, join age, index in its slot) of every group.
+    tops: Vec<(f64, usize, usize)>,
     /// Scratch: sizes of the groups a partial pick chooses from, and the picks.
     sizes: Vec<f64>,
     picked: Vec<f64>,
@@ -54,7 +51,7 @@ impl Queue {
             slots: vec![Vec::new(); slots],
             total: 0.0,
             level: Vec::new(),
-            band: Vec::new(),
+            tops: Vec::new(),
             sizes: Vec::new(),
             picked: Vec::new(),
         }
@@ -161,9 +158,15 @@ impl Queue {
         }
     }
 
-    /// `highest_score_first`: bands from the top, each across slots. A band
-    /// that fits whole is worked without splitting it by score (its scores
-    /// share one rate); the band that capacity cuts is split score by score.
+    /// `highest_score_first`: the highest scores first, across slots, earliest
+    /// join day first among equal scores.
+    ///
+    /// Every group is kept with its highest possible score. The groups at
+    /// the top are split, one binomial each, down to the next group's highest
+    /// score or the lower bound of their band, whichever is higher: scores no
+    /// other group shares, with one rate (a band). That run is worked whole if
+    /// it fits; otherwise the run is gone through one score level at a time.
+    /// Groups below the cut are not touched.
     fn work_by_score<S: Sampler>(
         &mut self,
         day: usize,
@@ -172,125 +175,68 @@ impl Queue {
         rng: &mut S,
         worked: &mut impl FnMut(Group),
     ) {
-        let mut left = capacity;
-        while left > 0.0 {
-            let Some(floor) = self.top_band(mixes) else {
-                return;
-            };
-            self.split_off(day, mixes, rng, floor);
-            let size: f64 = self.level.iter().map(|(_, g)| g.count).sum();
-            if size <= left {
-                self.level.drain(..).for_each(|(_, g)| worked(g));
-                left -= size;
-                continue;
-            }
-            self.work_band(left, mixes, rng, worked);
-            self.put_back(day);
-            return;
-        }
-    }
-
-    /// The lower bound of the band of the highest score any waiting MQL can have.
-    fn top_band(&self, mixes: &Mixes) -> Option<f64> {
-        let mut best: Option<(f64, f64)> = None;
-        for g in self.slots.iter().flatten() {
-            let mix = mixes;
-            let score = mix.score(g.lo as usize);
-            if best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, mix.floor(g.lo as usize)));
-            }
-        }
-        best.map(|(_, floor)| floor)
-    }
-
-    /// Moves into `self.level`, slot by slot from the oldest, the MQLs with a
-    /// score >= `floor`: a binomial for each group that straddles `floor`,
-    /// none for a group that lies wholly above it.
-    fn split_off<S: Sampler>(&mut self, day: usize, mixes: &Mixes, rng: &mut S, floor: f64) {
-        for age in (0..=self.oldest(day)).rev() {
+        // Every group with its highest possible score (minus infinity once
+        // it is used up). Few groups wait, so a scan beats a heap.
+        let mut tops = std::mem::take(&mut self.tops);
+        tops.clear();
+        for age in 0..=self.oldest(day) {
             let slot = self.slot_of(day, age);
-            let groups = &mut self.slots[slot];
-            let mut i = 0;
-            while i < groups.len() {
-                let g = groups[i];
-                let mix = mixes;
-                let (lo, hi) = (g.lo as usize, g.hi as usize);
-                let end = mix.score_end(lo, hi, floor);
-                if end == lo {
-                    i += 1;
-                    continue;
-                }
-                let mut rest = g;
-                let piece = split_piece(&mut rest, end, mixes, rng);
-                if piece.count > 0.0 {
-                    self.level.push((age, piece));
-                }
-                if rest.count > 0.0 && rest.lo < rest.hi {
-                    groups[i] = rest;
-                    i += 1;
-                } else {
-                    groups.swap_remove(i);
-                }
+            for (i, g) in self.slots[slot].iter().enumerate() {
+                tops.push((mixes.score(g.lo as usize), age, i));
             }
         }
-    }
-
-    /// Works `left` MQLs (fewer than there are) of the band in `self.level`
-    /// from the highest score down; what is not worked is left in `self.level`
-    /// for [`Queue::put_back`].
-    ///
-    /// A heap keeps the pieces by their highest score. The pieces at the top
-    /// are split off down to the next piece's highest score in one binomial
-    /// each (a run of scores no other piece shares), worked whole if that
-    /// fits; otherwise one score level at a time, across slots by join day.
-    fn work_band<S: Sampler>(
-        &mut self,
-        mut left: f64,
-        mixes: &Mixes,
-        rng: &mut S,
-        worked: &mut impl FnMut(Group),
-    ) {
-        let mut band = std::mem::take(&mut self.band);
-        band.clear();
-        band.append(&mut self.level);
-        let top = |g: &Group| mixes.score(g.lo as usize);
-        let mut heap: BinaryHeap<(Score, usize)> = (0..band.len())
-            .map(|i| (Score(top(&band[i].1)), i))
-            .collect();
+        let mut left = capacity;
+        // Runs that reach below this score did not fit: go level by level above it.
+        let mut levels_above = f64::INFINITY;
         let mut at_top: Vec<usize> = Vec::new();
-        // Above this score a run did not fit: go score by score.
-        let mut level_by_level_above = f64::INFINITY;
         while left > 0.0 {
-            let Some(&(Score(highest), _)) = heap.peek() else {
+            let highest = tops.iter().fold(f64::NEG_INFINITY, |m, t| m.max(t.0));
+            if highest == f64::NEG_INFINITY {
                 break;
-            };
-            at_top.clear();
-            while heap.peek().is_some_and(|&(Score(s), _)| s == highest) {
-                at_top.push(heap.pop().expect("peeked").1);
             }
-            let next = heap.peek().map_or(f64::NEG_INFINITY, |&(Score(s), _)| s);
-            // Scores above `next` belong to the top pieces alone.
-            let run = |g: &Group| {
-                let mix = mixes;
-                mix.score_end_above(g.lo as usize, g.hi as usize, next)
+            at_top.clear();
+            let mut next = f64::NEG_INFINITY;
+            for (k, t) in tops.iter().enumerate() {
+                if t.0 == highest {
+                    at_top.push(k);
+                } else {
+                    next = next.max(t.0);
+                }
+            }
+            let (_, age0, i0) = tops[at_top[0]];
+            let floor = mixes.floor(self.slots[self.slot_of(day, age0)][i0].lo as usize);
+            let run_end = |g: &Group| {
+                let (lo, hi) = (g.lo as usize, g.hi as usize);
+                mixes
+                    .score_end_above(lo, hi, next)
+                    .min(mixes.score_end(lo, hi, floor))
             };
-            let several = highest <= level_by_level_above
-                && at_top
-                    .iter()
-                    .any(|&i| run(&band[i].1) > band[i].1.lo as usize + 1);
-            for &i in &at_top {
-                let (age, g) = band[i];
-                let end = if several { run(&g) } else { g.lo as usize + 1 };
-                let piece = split_piece(&mut band[i].1, end, mixes, rng);
+            let by_run = highest < levels_above
+                && at_top.iter().any(|&k| {
+                    let (_, age, i) = tops[k];
+                    let g = &self.slots[self.slot_of(day, age)][i];
+                    run_end(g) > g.lo as usize + 1
+                });
+            for &k in &at_top {
+                let (_, age, i) = tops[k];
+                let slot = self.slot_of(day, age);
+                let g = &mut self.slots[slot][i];
+                let end = if by_run {
+                    run_end(g)
+                } else {
+                    g.lo as usize + 1
+                };
+                let piece = split_piece(g, end, mixes, rng);
                 if piece.count > 0.0 {
                     self.level.push((age, piece));
                 }
-                let rest = band[i].1;
-                if rest.count > 0.0 && rest.lo < rest.hi {
-                    heap.push((Score(top(&rest)), i));
-                }
+                tops[k].0 = if g.count > 0.0 && g.lo < g.hi {
+                    mixes.score(g.lo as usize)
+                } else {
+                    f64::NEG_INFINITY
+                };
             }
-            if !several {
+            if !by_run {
                 left = self.work_level(left, rng, worked);
                 continue;
             }
@@ -300,16 +246,19 @@ impl Queue {
                 left -= size;
                 continue;
             }
-            // The run does not fit: keep its pieces and go score by score.
-            level_by_level_above = next;
-            for piece in self.level.drain(..) {
-                heap.push((Score(top(&piece.1)), band.len()));
-                band.push(piece);
+            // The run does not fit: keep its pieces as groups, level by level from here.
+            for (age, piece) in std::mem::take(&mut self.level) {
+                levels_above = levels_above.min(mixes.score(piece.hi as usize - 1));
+                let slot = self.slot_of(day, age);
+                tops.push((mixes.score(piece.lo as usize), age, self.slots[slot].len()));
+                self.slots[slot].push(piece);
             }
         }
-        self.level
-            .extend(band.drain(..).filter(|(_, g)| g.count > 0.0 && g.lo < g.hi));
-        self.band = band;
+        self.put_back(day);
+        for slot in &mut self.slots {
+            slot.retain(|g| g.count > 0.0 && g.lo < g.hi);
+        }
+        self.tops = tops;
     }
 
     /// Works the MQLs of one score level in `self.level`, earliest join day
@@ -377,24 +326,6 @@ impl Queue {
             }
         }
         groups.retain(|g| g.count > 0.0);
-    }
-}
-
-/// A score ordered for the heap (scores are finite).
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Score(f64);
-
-impl Eq for Score {}
-
-impl PartialOrd for Score {
-    fn partial_cmp(&self, other: &Score) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Score {
-    fn cmp(&self, other: &Score) -> Ordering {
-        self.0.total_cmp(&other.0)
     }
 }
 
