@@ -77,10 +77,6 @@ impl Queue {
         slot.append(joiners);
     }
 
-    /// Total MQLs waiting.
-    pub fn len(&self) -> f64 {
-        self.total
-    }
 
     /// Whether nobody waits.
     pub fn is_empty(&self) -> bool {
