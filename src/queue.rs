@@ -77,7 +77,6 @@ impl Queue {
         slot.append(joiners);
     }
 
-
     /// Whether nobody waits.
     pub fn is_empty(&self) -> bool {
         self.slots.iter().all(Vec::is_empty)
