@@ -170,8 +170,7 @@ impl Queue {
         rng: &mut S,
         worked: &mut impl FnMut(Group),
     ) {
-        // Every group with its highest possible score (minus infinity once
-        // it is used up). Few groups wait, so a scan beats a heap.
+        // Every group not used up with its highest possible score.
         let mut tops = std::mem::take(&mut self.tops);
         tops.clear();
         for age in 0..=self.oldest(day) {
@@ -183,22 +182,18 @@ impl Queue {
         let mut left = capacity;
         // Runs that reach below this score did not fit: go level by level above it.
         let mut levels_above = f64::INFINITY;
-        let mut at_top: Vec<usize> = Vec::new();
+        // Highest first: the groups at the top are a prefix.
+        tops.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        let mut at_top: Vec<(usize, usize)> = Vec::new();
         while left > 0.0 {
-            let highest = tops.iter().fold(f64::NEG_INFINITY, |m, t| m.max(t.0));
-            if highest == f64::NEG_INFINITY {
+            let Some(&(highest, ..)) = tops.first() else {
                 break;
-            }
+            };
+            let ties = tops.partition_point(|t| t.0 == highest);
             at_top.clear();
-            let mut next = f64::NEG_INFINITY;
-            for (k, t) in tops.iter().enumerate() {
-                if t.0 == highest {
-                    at_top.push(k);
-                } else {
-                    next = next.max(t.0);
-                }
-            }
-            let (_, age0, i0) = tops[at_top[0]];
+            at_top.extend(tops.drain(..ties).map(|(_, age, i)| (age, i)));
+            let next = tops.first().map_or(f64::NEG_INFINITY, |t| t.0);
+            let (age0, i0) = at_top[0];
             let floor = mixes.floor(self.slots[self.slot_of(day, age0)][i0].lo as usize);
             let run_end = |g: &Group| {
                 let (lo, hi) = (g.lo as usize, g.hi as usize);
@@ -207,13 +202,11 @@ impl Queue {
                     .min(mixes.score_end(lo, hi, floor))
             };
             let by_run = highest < levels_above
-                && at_top.iter().any(|&k| {
-                    let (_, age, i) = tops[k];
+                && at_top.iter().any(|&(age, i)| {
                     let g = &self.slots[self.slot_of(day, age)][i];
                     run_end(g) > g.lo as usize + 1
                 });
-            for &k in &at_top {
-                let (_, age, i) = tops[k];
+            for &(age, i) in &at_top {
                 let slot = self.slot_of(day, age);
                 let g = &mut self.slots[slot][i];
                 let end = if by_run {
@@ -225,11 +218,9 @@ impl Queue {
                 if piece.count > 0.0 {
                     self.level.push((age, piece));
                 }
-                tops[k].0 = if g.count > 0.0 && g.lo < g.hi {
-                    mixes.score(g.lo as usize)
-                } else {
-                    f64::NEG_INFINITY
-                };
+                if g.count > 0.0 && g.lo < g.hi {
+                    insert_sorted(&mut tops, (mixes.score(g.lo as usize), age, i));
+                }
             }
             if !by_run {
                 left = self.work_level(left, rng, worked);
@@ -245,7 +236,8 @@ impl Queue {
             for (age, piece) in std::mem::take(&mut self.level) {
                 levels_above = levels_above.min(mixes.score(piece.hi as usize - 1));
                 let slot = self.slot_of(day, age);
-                tops.push((mixes.score(piece.lo as usize), age, self.slots[slot].len()));
+                let top = (mixes.score(piece.lo as usize), age, self.slots[slot].len());
+                insert_sorted(&mut tops, top);
                 self.slots[slot].push(piece);
             }
         }
@@ -322,6 +314,12 @@ impl Queue {
         }
         groups.retain(|g| g.count > 0.0);
     }
+}
+
+/// Inserts a (score, age, index) into a list kept highest score first.
+fn insert_sorted(tops: &mut Vec<(f64, usize, usize)>, top: (f64, usize, usize)) {
+    let at = tops.partition_point(|t| t.0 >= top.0);
+    tops.insert(at, top);
 }
 
 /// Splits off a group's MQLs with scores in entries `lo..end` (a binomial
