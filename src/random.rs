@@ -154,31 +154,47 @@ pub fn poisson<R: Rng + ?Sized>(rng: &mut R, lambda: f64) -> u64 {
 /// steps) when n·min(p, 1-p) < 10, else Hörmann's transformed rejection
 /// (BTRS: about 1.2 pairs of uniforms, whatever n).
 pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
-    if n == 0 || p <= 0.0 {
-        return 0;
+    if n < 1 << 52 {
+        binomial_count(rng, n as i64 as f64, p) as u64
+    } else if p <= 0.0 {
+        0
+    } else if p >= 1.0 {
+        n
+    } else if p > 0.5 {
+        n - btrs(rng, n, 1.0 - p)
+    } else {
+        btrs(rng, n, p)
+    }
+}
+
+/// [`binomial`] for a whole count held as a float (below 2^52), as the
+/// engine keeps its counts: no integer conversions on the common path.
+pub fn binomial_count<R: Rng + ?Sized>(rng: &mut R, n: f64, p: f64) -> f64 {
+    if n <= 0.0 || p <= 0.0 {
+        return 0.0;
     }
     if p >= 1.0 {
         return n;
     }
     if p > 0.5 {
-        return n - binomial(rng, n, 1.0 - p);
+        return n - binomial_count(rng, n, 1.0 - p);
     }
-    if (n as f64) * p < 10.0 {
-        // BINV: inversion from 0.
-        let q = 1.0 - p;
-        let s = p / q;
-        let a = (n as f64 + 1.0) * s;
-        let mut r = power(q, n);
-        let mut u: f64 = rng.random();
-        let mut x = 0u64;
-        while u > r && x < n {
-            u -= r;
-            x += 1;
-            r *= a * reciprocal(x) - s;
-        }
-        return x;
+    if n * p >= 10.0 {
+        return btrs(rng, n as u64, p) as f64;
     }
-    btrs(rng, n, p)
+    // BINV: inversion from 0.
+    let q = 1.0 - p;
+    let s = p / q;
+    let a = (n + 1.0) * s;
+    let mut r = power(q, n as i64 as u64);
+    let mut u: f64 = rng.random();
+    let mut x = 0.0;
+    while u > r && x < n {
+        u -= r;
+        x += 1.0;
+        r *= a * reciprocal(x as i64 as u64) - s;
+    }
+    x
 }
 
 /// x^n by squaring.
@@ -485,7 +501,7 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
         law.sample(self.0) as f64
     }
     fn binomial(&mut self, n: f64, p: f64) -> f64 {
-        binomial(self.0, n as u64, p) as f64
+        binomial_count(self.0, n, p)
     }
     fn poisson_mean(&mut self, lambda: f64) -> f64 {
         poisson(self.0, lambda) as f64
