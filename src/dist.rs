@@ -1,5 +1,5 @@
 //! Uncertain numbers: the eight forms a scenario may write, fitted exactly as
-//! model.md says, truncated to the parameter's domain, with draws, CDFs and means.
+//! docs/model.md says, truncated to the parameter's domain, with draws, CDFs and means.
 
 use rand::{Rng, RngExt};
 use rand_distr::{Beta as BetaDistr, Distribution, StandardNormal};
@@ -525,7 +525,7 @@ fn fit_range(a: f64, b: f64, domain: Domain) -> FitResult<Shape> {
     }
 }
 
-/// Rounds to the nearest whole number, halves up (model.md).
+/// Rounds to the nearest whole number, halves up (docs/model.md).
 pub fn round_half_up(x: f64) -> f64 {
     (x + 0.5).floor()
 }

@@ -1,4 +1,4 @@
-//! Per-run metrics (model.md "Metrics") from what a run counted.
+//! Per-run metrics (docs/model.md "Metrics") from what a run counted.
 //!
 //! An undefined ratio (zero denominator) is `f64::NAN` here and nowhere
 //! else: statistics leave it out and count it, outputs write an empty cell.

@@ -1,4 +1,4 @@
-//! The metrics of model.md: names users write in `[targets]` and goals,
+//! The metrics of docs/model.md: names users write in `[targets]` and goals,
 //! which team owns each, and which direction is better.
 
 use std::fmt;

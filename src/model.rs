@@ -1,4 +1,4 @@
-//! The day-by-day funnel of model.md ("What happens to a lead"), for one run.
+//! The day-by-day funnel of docs/model.md ("One run, day by day"), for one run.
 //!
 //! Leads are never simulated one by one, nor grouped by exact score. The MQLs
 //! of one source made on one day travel as a group with a count and the law
@@ -283,7 +283,7 @@ impl<'a> Run<'a> {
     }
 
     /// Month starts a nurtured lead of this score needs to reach the threshold, if it can
-    /// within `max_months` (model.md step 3: k = min{k >= 1 : min(100, b + k g) >= threshold}).
+    /// within `max_months` (docs/model.md step 3: k = min{k >= 1 : min(100, b + k g) >= threshold}).
     fn months_to_qualify(&self, score: f64) -> Option<u32> {
         let threshold = self.s.marketing.mql_threshold as f64;
         let gain = self.p.monthly_score_gain;

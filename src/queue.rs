@@ -1,4 +1,4 @@
-//! The follow-up queue of model.md step 4: a fixed ring of `sla_days + 1`
+//! The follow-up queue of docs/model.md step 4: a fixed ring of `sla_days + 1`
 //! join-day slots, each holding a few groups of interchangeable MQLs.
 //!
 //! An MQL that has waited more than `sla_days` sits in the slot that today's

@@ -473,9 +473,6 @@ pub trait Sampler {
     fn poisson_mean(&mut self, lambda: f64) -> f64;
     /// Splits `draws` picks without replacement over groups of the given sizes into `picked`.
     fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>);
-    /// Splits `n` items over the values of a table (calling `each(value,
-    /// count)`); returns how many fell beyond it.
-    fn split(&mut self, table: &Categorical, n: f64, each: impl FnMut(usize, f64)) -> f64;
     /// Keeps each of `n` items with chance `keep`, splits those kept over the
     /// values v of `first`, and those at v over the values of `second(v)` when
     /// it gives a table: calls `each(v, Some(k), count)`, or `each(v, None,
@@ -508,9 +505,6 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
     }
     fn pick(&mut self, sizes: &[f64], draws: f64, picked: &mut Vec<f64>) {
         split_without_replacement(self.0, sizes, draws, picked);
-    }
-    fn split(&mut self, table: &Categorical, n: f64, mut each: impl FnMut(usize, f64)) -> f64 {
-        table.split(self.0, n as u64, |d, c| each(d, c as f64)) as f64
     }
     fn split_twice<'t>(
         &mut self,
@@ -601,16 +595,6 @@ impl Sampler for Expected {
                 each(v, None, kept * p * (1.0 - inside));
             }
         }
-    }
-    fn split(&mut self, table: &Categorical, n: f64, mut each: impl FnMut(usize, f64)) -> f64 {
-        let mut inside = 0.0;
-        for (value, &p) in table.pmf().iter().enumerate() {
-            if p > 0.0 {
-                each(value, n * p);
-                inside += n * p;
-            }
-        }
-        (n - inside).max(0.0)
     }
     fn sum_of(&mut self, _dist: &crate::dist::Dist, mean: f64, n: f64) -> f64 {
         n * mean

@@ -1,4 +1,4 @@
-//! Field sales after the SQL (model.md step 6): when an opportunity opens and
+//! Field sales after the SQL (docs/model.md step 6): when an opportunity opens and
 //! when it closes, as the two laws the engine splits counts over.
 //!
 //! Sales has no capacity, so every opportunity is independent and only the

@@ -1,4 +1,4 @@
-//! The scenario format of model.md: reading a checked, typed [`Scenario`]
+//! The scenario format of docs/model.md: reading a checked, typed [`Scenario`]
 //! (with documented defaults) from a scenario tree, and the setups it defines.
 
 use std::path::{Path, PathBuf};
