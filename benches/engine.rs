@@ -6,8 +6,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use funnelsim::engine;
-use funnelsim::metric::Metric;
+use funnelsim::runs::engine;
+use funnelsim::scenario::metric::Metric;
 use funnelsim::scenario::{self, Setup};
 
 const EXAMPLE: &str = "scenarios/ma_inside_sales.toml";
@@ -137,7 +137,7 @@ fn shape(c: &mut Criterion) {
     let text = std::fs::read_to_string(EXAMPLE).expect("the example");
     for keep in [1, 2, 4] {
         let toml = with_sources(&text, keep);
-        let tree = funnelsim::doc::parse_str(&toml, "bench.toml").expect("valid TOML");
+        let tree = funnelsim::scenario::doc::parse_str(&toml, "bench.toml").expect("valid TOML");
         let s = scenario::setups_of(&tree, "bench").expect("valid");
         time_runs(&mut g, &format!("{keep}_sources"), &s[..1], 500);
     }
@@ -190,14 +190,14 @@ fn sweep(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("10_points_1000_runs", |b| {
         b.iter(|| {
-            let axis = funnelsim::sweep::parse_axis(
+            let axis = funnelsim::analysis::sweep::parse_axis(
                 "marketing.mql_threshold=30..75:5",
                 &loaded.tree,
                 "--vary",
             )
             .expect("valid");
             black_box(
-                funnelsim::sweep::sweep(
+                funnelsim::analysis::sweep::sweep(
                     &loaded.tree,
                     &loaded.name,
                     vec![axis],

@@ -7,14 +7,14 @@
 // is small; every run must then keep the funnel's invariants, else this panics
 // like a crash.
 
-use funnelsim::calendar::Calendar;
-use funnelsim::doc;
-use funnelsim::engine;
 use funnelsim::error::InputError;
-use funnelsim::measure::RunMetrics;
-use funnelsim::metric::{MONTHLY_METRICS, Metric, SOURCE_METRICS, Unit};
-use funnelsim::paths;
+use funnelsim::runs::engine;
+use funnelsim::runs::measure::RunMetrics;
+use funnelsim::scenario::doc;
+use funnelsim::scenario::metric::{MONTHLY_METRICS, Metric, SOURCE_METRICS, Unit};
+use funnelsim::scenario::paths;
 use funnelsim::scenario::{Setup, setups_of};
+use funnelsim::sim::calendar::Calendar;
 
 /// Longest horizon that is run, in months.
 pub const MAX_HORIZON_MONTHS: u32 = 12;

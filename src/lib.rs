@@ -1,40 +1,27 @@
 //! funnelsim: a Monte Carlo "what-if" simulator for B2B sales and marketing funnels.
 //!
-//! Data flows one way: scenario file ([`doc`], [`scenario`], [`paths`]) ->
-//! resolved parameters ([`params`]) -> runs ([`model`], [`engine`]) ->
-//! per-run metrics ([`measure`]) -> summaries ([`stats`]) -> reports.
+//! Data flows one way, and the folders follow it; each uses only those
+//! above it in this list:
+//!
+//! - [`scenario`]: the scenario file in: the TOML document with source
+//!   positions, parameter paths, uncertain numbers, metric names, checking.
+//! - [`sim`]: one run, day by day: the resolved parameters of a run, its
+//!   random streams, the follow-up queue, field sales.
+//! - [`runs`]: many runs: the Monte Carlo engine over every setup, each run's
+//!   metrics, statistics across runs.
+//! - [`analysis`]: summaries and paired uplifts, sweeps and goal seeking.
+//! - [`report`]: the typed report and its renderers: terminal text,
+//!   markdown, CSV and JSON files.
+//! - [`charts`]: the PNG charts.
+//! - [`cli`]: the command line, which wires the stages together.
+//!
+//! [`error`] is shared by every stage: bad input (exit code 2) or a failure.
 
-// Scenario in: parsing, checking, parameter paths.
-pub mod dist;
-pub mod doc;
-pub mod error;
-pub mod metric;
-pub mod paths;
-pub mod scenario;
-// Resolved parameters and the day-by-day model.
-pub mod calendar;
-pub mod mix;
-pub mod model;
-pub mod params;
-pub mod queue;
-pub mod random;
-pub mod sales;
-// Monte Carlo runs and their metrics.
-pub mod engine;
-pub mod interrupt;
-pub mod measure;
-pub mod stats;
-// Summaries, comparisons, sweeps and goal seeking.
-pub mod summary;
-pub mod sweep;
-// Reports, files and charts.
+pub mod analysis;
 pub mod charts;
-pub mod explain;
-pub mod format;
-pub mod output;
-pub mod report;
-pub mod report_md;
-pub mod table;
-pub mod templates;
-// The command line.
 pub mod cli;
+pub mod error;
+pub mod report;
+pub mod runs;
+pub mod scenario;
+pub mod sim;

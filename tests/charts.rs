@@ -9,12 +9,12 @@ mod common;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use funnelsim::analysis::summary::{self, Results};
 use funnelsim::charts::{ChartSize, missing_glyphs, render_all, render_text};
-use funnelsim::engine::{self, SetupRuns};
 use funnelsim::error::Error;
-use funnelsim::report_md::report_md;
+use funnelsim::report::markdown::report_md;
+use funnelsim::runs::engine::{self, SetupRuns};
 use funnelsim::scenario::{ChartOptions, Language, setups_of};
-use funnelsim::summary::{self, Results};
 
 const RUNS: u64 = 200;
 const SEED: u64 = 7;
@@ -102,7 +102,8 @@ const JAPANESE: [&str; 5] = [
 
 /// Simulates the scenario of `names`, titled as the command line titles it; `drop_variant` keeps only the baseline setup.
 fn simulate(names: [&str; 5], drop_variant: bool) -> (Results, Vec<SetupRuns>) {
-    let tree = funnelsim::doc::parse_str(&scenario(names), "test.toml").expect("valid TOML");
+    let tree =
+        funnelsim::scenario::doc::parse_str(&scenario(names), "test.toml").expect("valid TOML");
     let mut setups = setups_of(&tree, "test").unwrap_or_else(|e| panic!("invalid scenario: {e}"));
     if drop_variant {
         setups.truncate(1);
@@ -592,10 +593,10 @@ fn charts_are_deterministic() {
 mod sweep_and_target {
     use super::*;
 
+    use funnelsim::analysis::sweep::{Answer, Sweep, Target, parse_axis, sweep, target};
     use funnelsim::charts::{sweep_chart, target_chart};
-    use funnelsim::metric::{Goal, Metric};
+    use funnelsim::scenario::metric::{Goal, Metric};
     use funnelsim::scenario::{Loaded, load};
-    use funnelsim::sweep::{Answer, Sweep, Target, parse_axis, sweep, target};
 
     const RUNS: u64 = 100;
     const SEED: u64 = 42;
@@ -627,7 +628,7 @@ mod sweep_and_target {
     }
 
     fn target_of(
-        tree: &funnelsim::doc::Node,
+        tree: &funnelsim::scenario::doc::Node,
         name: &str,
         solve: &str,
         range: (f64, f64),
@@ -842,7 +843,7 @@ mod sweep_and_target {
     fn a_non_monotone_target_shades_where_the_goal_is_met() {
         // A tiny team: a low MQL threshold floods it, a high one starves it (as in tests/sweep.rs).
         let toml = crate::common::SMALL_TEAM_THRESHOLD;
-        let tree = funnelsim::doc::parse_str(toml, "threshold.toml").expect("valid TOML");
+        let tree = funnelsim::scenario::doc::parse_str(toml, "threshold.toml").expect("valid TOML");
         let t = target_of(
             &tree,
             "threshold",

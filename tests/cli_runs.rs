@@ -64,17 +64,17 @@ fn the_same_seed_gives_the_same_bytes_with_one_and_two_threads() {
 fn the_precision_stop_meets_its_claim_and_stops_earlier_when_looser() {
     let setups = common::setups(&common::plain(""));
     let (tight, reached_tight) =
-        funnelsim::engine::run_until_precise(&setups, 41, 0.01, 100_000, &|_| {});
+        funnelsim::runs::engine::run_until_precise(&setups, 41, 0.01, 100_000, &|_| {});
     let (loose, reached_loose) =
-        funnelsim::engine::run_until_precise(&setups, 41, 0.05, 100_000, &|_| {});
+        funnelsim::runs::engine::run_until_precise(&setups, 41, 0.05, 100_000, &|_| {});
     assert!(reached_tight <= 0.01 && reached_loose <= 0.05);
     assert!(loose[0].runs.len() < tight[0].runs.len());
     assert_eq!(
-        tight[0].runs.len() as u64 % funnelsim::engine::PRECISION_BATCH,
+        tight[0].runs.len() as u64 % funnelsim::runs::engine::PRECISION_BATCH,
         0
     );
     // Won deals are Poisson(360 * 0.06 = 21.6): the claimed ±1% at 95% holds against the truth.
-    let won = common::column(&tight[0], funnelsim::metric::Metric::Won);
+    let won = common::column(&tight[0], funnelsim::scenario::metric::Metric::Won);
     let (mean, _) = common::mean_var(&won);
     assert!(
         (mean - 21.6).abs() <= 0.01 * 21.6,

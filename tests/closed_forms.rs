@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use funnelsim::metric::Metric;
+use funnelsim::scenario::metric::Metric;
 
 const RUNS: u64 = 4000;
 
@@ -157,7 +157,7 @@ fixed_per_month = 1000
     let r = &all[0];
     let mut checked = 0;
     for run in &r.runs {
-        let ads_leads = run.by_source[funnelsim::metric::SOURCE_METRICS
+        let ads_leads = run.by_source[funnelsim::scenario::metric::SOURCE_METRICS
             .iter()
             .position(|m| *m == Metric::Leads)
             .unwrap()] as f64;
@@ -193,11 +193,11 @@ fn revenue_follows_churn_in_expectation() {
     let all = run(&toml, 300, 19);
     for run in &all[0].runs {
         let by_month = &run.by_month;
-        let won_at = funnelsim::metric::MONTHLY_METRICS
+        let won_at = funnelsim::scenario::metric::MONTHLY_METRICS
             .iter()
             .position(|m| *m == Metric::Won)
             .unwrap();
-        let width = funnelsim::metric::MONTHLY_METRICS.len();
+        let width = funnelsim::scenario::metric::MONTHLY_METRICS.len();
         let expected: f64 = (0..6)
             .map(|m| {
                 by_month[m * width + won_at] as f64

@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Command;
 
-use funnelsim::metric::Metric;
+use funnelsim::scenario::metric::Metric;
 
 fn funnelsim() -> Command {
     Command::new(env!("CARGO_BIN_EXE_funnelsim"))
@@ -14,7 +14,7 @@ fn funnelsim() -> Command {
 fn explain_is_the_expected_funnel_without_noise() {
     // Fixed rates, no capacity limit: every count is exactly its expectation.
     let setups = common::setups(&common::plain(""));
-    let e = funnelsim::engine::expected_run(&setups[0]);
+    let e = funnelsim::runs::engine::expected_run(&setups[0]);
     let close =
         |m: Metric, x: f64| assert!((e.get(m) - x).abs() < 1e-9, "{m}: {} vs {x}", e.get(m));
     close(Metric::Leads, 360.0);
@@ -23,7 +23,7 @@ fn explain_is_the_expected_funnel_without_noise() {
     close(Metric::Won, 21.6);
     close(Metric::LostToSla, 0.0);
     // And it agrees with the mean of the Monte Carlo runs.
-    let runs = funnelsim::engine::run_all(&setups, 51, 2000, &|_| {});
+    let runs = funnelsim::runs::engine::run_all(&setups, 51, 2000, &|_| {});
     let (mean, _) = common::mean_var(&common::column(&runs[0], Metric::Won));
     assert!((mean - 21.6).abs() < 4.0 * (21.6f64 / 2000.0).sqrt());
 
@@ -35,7 +35,8 @@ fn explain_is_the_expected_funnel_without_noise() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("per won deal") && text.contains("Opportunities"));
     assert!(
-        text.lines().all(|l| funnelsim::table::width(l) <= 100),
+        text.lines()
+            .all(|l| funnelsim::report::table::width(l) <= 100),
         "explain fits 100 columns"
     );
 }

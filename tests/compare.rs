@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use funnelsim::metric::Metric;
-use funnelsim::summary::{results, uplift};
+use funnelsim::analysis::summary::{results, uplift};
+use funnelsim::scenario::metric::Metric;
 
 #[test]
 fn a_setup_compared_with_itself_has_no_uplift() {
@@ -44,7 +44,7 @@ fn variants_that_change_nothing_match_run_by_run() {
     assert_eq!(all.len(), 3);
     for other in &all[1..] {
         for (a, b) in all[0].runs.iter().zip(&other.runs) {
-            let bits = |x: &funnelsim::measure::RunMetrics| x.overall.map(f64::to_bits);
+            let bits = |x: &funnelsim::runs::measure::RunMetrics| x.overall.map(f64::to_bits);
             assert_eq!(bits(a), bits(b));
             assert_eq!(a.by_month, b.by_month);
         }
@@ -110,8 +110,8 @@ set = { "follow_up.sla_days" = 4 }
         all[1].runs.iter().map(|r| r.get(Metric::Sqls)),
     );
     let (sa, sb) = (
-        funnelsim::stats::Summary::of(a),
-        funnelsim::stats::Summary::of(b),
+        funnelsim::runs::stats::Summary::of(a),
+        funnelsim::runs::stats::Summary::of(b),
     );
     // Unpaired: the difference's interval from the two setups' separate percentiles.
     let unpaired = (sb.p90.unwrap() - sa.p10.unwrap()) - (sb.p10.unwrap() - sa.p90.unwrap());
@@ -133,7 +133,7 @@ fn the_bundled_example_gives_two_to_three_times_the_opportunities() {
         funnelsim::scenario::load(std::path::Path::new("scenarios/ma_inside_sales.toml"), &[])
             .unwrap();
     assert_eq!(loaded.setups[0].name, "Baseline");
-    let all = funnelsim::engine::run_all(&loaded.setups, 42, 1000, &|_| {});
+    let all = funnelsim::runs::engine::run_all(&loaded.setups, 42, 1000, &|_| {});
     let u = uplift(&all[1], &all[0]);
     let ratio = u.rows[Metric::Opportunities.index()].ratio.p50.unwrap();
     assert!(
@@ -150,18 +150,18 @@ fn japanese_names_round_trip_into_files_and_an_aligned_table() {
         + "\n[[variant]]\nname = \"MA＋インサイドセールス\"\nset = { \"sales.win_rate\" = 0.4 }\n";
     let all = run(&toml, 200, 25);
     let r = results(&all, 25, None);
-    let csv = String::from_utf8(funnelsim::output::summary_csv(&r)).unwrap();
+    let csv = String::from_utf8(funnelsim::report::files::summary_csv(&r)).unwrap();
     assert!(csv.starts_with('\u{FEFF}'));
     assert!(csv.contains("MA＋インサイドセールス,metric,won"));
     let by_source =
-        String::from_utf8(funnelsim::output::breakdown_csv(&r, "source", false)).unwrap();
+        String::from_utf8(funnelsim::report::files::breakdown_csv(&r, "source", false)).unwrap();
     assert!(by_source.contains(",展示会,leads,"));
     let json: serde_json::Value =
-        serde_json::from_slice(&funnelsim::output::summary_json(&r)).unwrap();
+        serde_json::from_slice(&funnelsim::report::files::summary_json(&r)).unwrap();
     assert_eq!(json["setups"][1]["name"], "MA＋インサイドセールス");
     assert_eq!(json["setups"][0]["by_source"][0]["label"], "展示会");
     assert_eq!(json["uplift"][0]["setup"], "MA＋インサイドセールス");
-    let text = funnelsim::report::text(&r);
+    let text = funnelsim::report::text::text(&r);
     // Every row of the KPI table ends at the same display column.
     let first_table = text
         .split("\n\n")
@@ -170,13 +170,13 @@ fn japanese_names_round_trip_into_files_and_an_aligned_table() {
     let rows: Vec<usize> = first_table
         .lines()
         .filter(|l| l.starts_with("  ") && l.contains('('))
-        .map(funnelsim::table::width)
+        .map(funnelsim::report::table::width)
         .collect();
     assert!(rows.len() > 10);
     let header = first_table
         .lines()
         .find(|l| l.contains("MA＋") || l.contains("インサ"))
         .expect("the setup heading");
-    assert!(funnelsim::table::width(header) <= rows[0]);
+    assert!(funnelsim::report::table::width(header) <= rows[0]);
     assert!(rows.iter().all(|w| *w == rows[0]), "ragged rows: {rows:?}");
 }

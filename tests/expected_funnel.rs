@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use funnelsim::{explain, scenario};
+use funnelsim::{report::explain, scenario};
 
 fn assert_same(scenario_file: &str, sets: &[&str], golden: &str) {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();

@@ -7,10 +7,10 @@
 
 use std::path::Path;
 
-use funnelsim::doc;
-use funnelsim::engine::{self, SetupRuns};
-use funnelsim::measure::RunMetrics;
-use funnelsim::metric::{MONTHLY_METRICS, Metric, SOURCE_METRICS, Unit};
+use funnelsim::runs::engine::{self, SetupRuns};
+use funnelsim::runs::measure::RunMetrics;
+use funnelsim::scenario::doc;
+use funnelsim::scenario::metric::{MONTHLY_METRICS, Metric, SOURCE_METRICS, Unit};
 use funnelsim::scenario::{Setup, setups_of};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;

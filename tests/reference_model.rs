@@ -22,14 +22,14 @@
 //! The engine's metrics come from `engine::simulate_run`, the other figures
 //! from the `RunCounts` of `Model::simulate`.
 
-use funnelsim::calendar::Calendar;
-use funnelsim::dist::round_half_up;
-use funnelsim::engine::simulate_run;
-use funnelsim::metric::{MONTHLY_METRICS, Metric, SOURCE_METRICS};
-use funnelsim::model::{Model, RunCounts, SourceTally, Streams};
-use funnelsim::params::{Draw, RunParams};
-use funnelsim::random::{Random, stream};
+use funnelsim::runs::engine::simulate_run;
+use funnelsim::scenario::dist::round_half_up;
+use funnelsim::scenario::metric::{MONTHLY_METRICS, Metric, SOURCE_METRICS};
 use funnelsim::scenario::{LeadCost, QueueOrder, Scenario, Setup, Team};
+use funnelsim::sim::calendar::Calendar;
+use funnelsim::sim::model::{Model, RunCounts, SourceTally, Streams};
+use funnelsim::sim::params::{Draw, RunParams};
+use funnelsim::sim::random::{Random, stream};
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Poisson};
 use rayon::prelude::*;
@@ -820,7 +820,7 @@ impl Check {
 }
 
 fn setup_of(toml: &str) -> Setup {
-    let tree = funnelsim::doc::parse_str(toml, "test.toml").unwrap();
+    let tree = funnelsim::scenario::doc::parse_str(toml, "test.toml").unwrap();
     let setups = funnelsim::scenario::setups_of(&tree, "t").unwrap();
     setups.into_iter().next().unwrap()
 }

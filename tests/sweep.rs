@@ -3,11 +3,11 @@
 mod common;
 
 use common::*;
-use funnelsim::metric::{Goal, Metric};
-use funnelsim::sweep::{self, Answer};
+use funnelsim::analysis::sweep::{self, Answer};
+use funnelsim::scenario::metric::{Goal, Metric};
 
-fn tree(toml: &str) -> funnelsim::doc::Node {
-    funnelsim::doc::parse_str(toml, "test.toml").unwrap()
+fn tree(toml: &str) -> funnelsim::scenario::doc::Node {
+    funnelsim::scenario::doc::parse_str(toml, "test.toml").unwrap()
 }
 
 #[test]

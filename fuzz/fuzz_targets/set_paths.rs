@@ -1,5 +1,5 @@
 //! Fuzz target: each line of the input is a `--set PATH=VALUE` assignment,
-//! applied with `funnelsim::paths::apply_assignment` to a fixed valid scenario
+//! applied with `funnelsim::scenario::paths::apply_assignment` to a fixed valid scenario
 //! (fuzz/set_paths_base.toml), then validated and (when small) run.
 #![no_main]
 

@@ -26,13 +26,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontTransform, RGBAColor};
 
-use crate::engine::SetupRuns;
+use crate::analysis::summary::{Results, SetupSummary};
 use crate::error::Error;
-use crate::format::{self, thousands};
-use crate::metric::Metric;
+use crate::report::format::{self, thousands};
+use crate::runs::engine::SetupRuns;
+use crate::runs::stats::{Summary, percentile_sorted, share};
+use crate::scenario::metric::Metric;
 use crate::scenario::{ChartOptions, Language};
-use crate::stats::{Summary, percentile_sorted, share};
-use crate::summary::{Results, SetupSummary};
 
 pub use fonts::EMBEDDED_FONT;
 pub use sweep::{sweep_chart, target_chart};
@@ -2348,20 +2348,12 @@ fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> 
     let metric = Metric::Won;
     let (dists, undefined) = ctx.distributions(metric);
     // Targets on won (one per distinct value), with each setup's chance of meeting it.
-    let mut targets: Vec<(f64, &str)> = Vec::new();
-    for s in &r.setups {
-        for t in s.targets.iter().filter(|t| t.metric == metric) {
-            if !targets
-                .iter()
-                .any(|(v, c)| *v == t.value && *c == t.comparison)
-            {
-                targets.push((t.value, t.comparison));
-            }
-        }
-    }
+    let mut targets = crate::report::kpis::target_rows(r);
+    targets.retain(|t| t.goal.metric == metric);
     let refs: Vec<Reference> = targets
         .iter()
-        .map(|&(value, comparison)| {
+        .map(|t| {
+            let (value, comparison) = (t.goal.value, t.goal.comparison);
             let mut notes = vec![NoteLine {
                 mark: Some(Mark::Rule),
                 text: fill(
@@ -2375,7 +2367,7 @@ fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> 
                                     "target",
                                     &format!(
                                         "{} {}",
-                                        symbol(comparison),
+                                        comparison.math_symbol(),
                                         thousands(value, decimals_for(value))
                                     ),
                                 )],
@@ -2385,13 +2377,8 @@ fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> 
                     ],
                 ),
             }];
-            for (i, s) in r.setups.iter().enumerate() {
-                let p = s
-                    .targets
-                    .iter()
-                    .find(|t| t.metric == metric && t.value == value && t.comparison == comparison)
-                    .map(|t| t.p_met);
-                if let Some(p) = p {
+            for (i, (s, p)) in r.setups.iter().zip(&t.p_met).enumerate() {
+                if let Some(p) = *p {
                     notes.push(NoteLine {
                         mark: Some(Mark::Hist(setup_style(i).colour)),
                         text: ctx.name_value(&s.name, &format::percent(p)),
@@ -2405,7 +2392,7 @@ fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> 
         &dists,
         true,
         0.0,
-        &targets.iter().map(|t| t.0).collect::<Vec<_>>(),
+        &targets.iter().map(|t| t.goal.value).collect::<Vec<_>>(),
     );
     let note_lines = refs.iter().map(|r| r.notes.len()).max().unwrap_or(0);
     let months = ctx.months();
@@ -2444,17 +2431,11 @@ fn ltv_cac_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
     let metric = Metric::LtvToCac;
     let (dists, undefined) = ctx.distributions(metric);
     let mut lines: Vec<(f64, String)> = vec![(3.0, ctx.w.ltv_bar.to_string())];
-    for s in &r.setups {
-        for t in s.targets.iter().filter(|t| t.metric == metric) {
-            if !lines.iter().any(|(v, _)| *v == t.value) {
-                lines.push((
-                    t.value,
-                    fill(
-                        ctx.w.target,
-                        &[("target", &format!("{} {}", symbol(t.comparison), t.value))],
-                    ),
-                ));
-            }
+    for t in r.setups.iter().flat_map(|s| &s.targets) {
+        let goal = &t.goal;
+        if goal.metric == metric && !lines.iter().any(|(v, _)| *v == goal.value) {
+            let target = format!("{} {}", goal.comparison.math_symbol(), goal.value);
+            lines.push((goal.value, fill(ctx.w.target, &[("target", &target)])));
         }
     }
     let refs: Vec<Reference> = lines
@@ -2634,13 +2615,4 @@ fn median_suffix(ctx: &Ctx<'_>, s: &Summary, f: impl Fn(f64) -> String) -> Strin
     s.p50.map_or(String::new(), |m| {
         format!("{}{} {}", ctx.w.sep, ctx.w.median, f(m))
     })
-}
-
-/// A comparison as printed on charts.
-fn symbol(comparison: &str) -> &str {
-    match comparison {
-        ">=" => "≥",
-        "<=" => "≤",
-        other => other,
-    }
 }

@@ -6,11 +6,11 @@
 //! out in vermillion), number formats and fonts.
 
 use super::*;
-use crate::metric::{Goal, Unit};
-use crate::sweep::{Answer, AxisValue, Sweep, Target};
+use crate::analysis::sweep::{Answer, AxisValue, Sweep, Target};
+use crate::scenario::metric::{Goal, Unit};
 
-/// One swept parameter as `crate::sweep` describes it.
-type Param = crate::sweep::Axis;
+/// One swept parameter as `crate::analysis::sweep` describes it.
+type Param = crate::analysis::sweep::Axis;
 
 /// sweep.png. One parameter: the p10–p90 band and the median line of the
 /// metric against it (bars with whiskers for a list of choices), with the goal
@@ -314,7 +314,7 @@ impl<'a> SweepCtx<'a> {
             self.w.goal,
             &[
                 ("metric", &self.metric_short(g.metric)),
-                ("op", symbol(g.comparison.symbol())),
+                ("op", g.comparison.math_symbol()),
                 ("value", &format::value(g.metric, g.value)),
             ],
         )
@@ -1034,7 +1034,7 @@ fn heatmap(c: &Canvas<'_>, ctx: &SweepCtx<'_>, sweep: &Sweep) -> Result<bool, Er
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &m| {
             (a.min(m), b.max(m))
         });
-    let median_text = |p: &crate::sweep::Point| {
+    let median_text = |p: &crate::analysis::sweep::Point| {
         p.summary.p50.map_or(ctx.w.undefined_cell.to_string(), |m| {
             format::value(metric, m)
         })

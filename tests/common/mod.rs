@@ -1,13 +1,13 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use funnelsim::engine::{self, SetupRuns};
-use funnelsim::metric::Metric;
+use funnelsim::runs::engine::{self, SetupRuns};
+use funnelsim::scenario::metric::Metric;
 use funnelsim::scenario::{Setup, setups_of};
 
 /// The setups of a scenario written inline.
 pub fn setups(toml: &str) -> Vec<Setup> {
-    let tree = funnelsim::doc::parse_str(toml, "test.toml").expect("valid TOML");
+    let tree = funnelsim::scenario::doc::parse_str(toml, "test.toml").expect("valid TOML");
     setups_of(&tree, "test").unwrap_or_else(|e| panic!("invalid scenario: {e}"))
 }
 

@@ -12,7 +12,7 @@ pub enum Template {
 /// The text of a template.
 pub fn text(template: Template) -> &'static str {
     match template {
-        Template::Baseline => include_str!("../scenarios/baseline.toml"),
-        Template::MaInsideSales => include_str!("../scenarios/ma_inside_sales.toml"),
+        Template::Baseline => include_str!("../../scenarios/baseline.toml"),
+        Template::MaInsideSales => include_str!("../../scenarios/ma_inside_sales.toml"),
     }
 }

@@ -3,9 +3,9 @@
 //! An undefined ratio (zero denominator) is `f64::NAN` here and nowhere
 //! else: statistics leave it out and count it, outputs write an empty cell.
 
-use crate::metric::{METRIC_COUNT, MONTHLY_METRICS, Metric, SOURCE_METRICS};
-use crate::model::{RunCounts, SourceTally, histogram_median};
-use crate::params::RunParams;
+use crate::scenario::metric::{METRIC_COUNT, MONTHLY_METRICS, Metric, SOURCE_METRICS};
+use crate::sim::model::{RunCounts, SourceTally, histogram_median};
+use crate::sim::params::RunParams;
 
 /// Every metric of one run: overall, by source and by month.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,7 +20,14 @@ pub struct RunMetrics {
 
 /// A ratio, undefined when the denominator is zero.
 fn ratio(num: f64, den: f64) -> f64 {
-    if den == 0.0 { f64::NAN } else { num / den }
+    // An expected run can hold a denominator so small (1e-310 won deals) that
+    // the ratio overflows: as undefined as a zero one.
+    let x = num / den;
+    if den == 0.0 || !x.is_finite() {
+        f64::NAN
+    } else {
+        x
+    }
 }
 
 /// The funnel counts and rates shared by the overall and the by-source metrics.
@@ -132,5 +139,17 @@ impl RunMetrics {
     /// One overall metric.
     pub fn get(&self, m: Metric) -> f64 {
         self.overall[m.index()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ratio;
+
+    #[test]
+    fn ratios_are_undefined_for_zero_or_vanishing_denominators() {
+        assert_eq!(ratio(3.0, 2.0), 1.5);
+        assert!(ratio(3.0, 0.0).is_nan());
+        assert!(ratio(1e6, 1e-320).is_nan());
     }
 }

@@ -1,10 +1,10 @@
 //! The summary table printed by `run` and `compare`: KPIs grouped by owner,
 //! one column per setup, the paired uplift against the first, the targets.
 
-use crate::format;
-use crate::metric::{Metric, Owner};
-use crate::summary::Results;
-use crate::table::Table;
+use crate::analysis::summary::Results;
+use crate::report::format;
+use crate::report::kpis::{KpiTable, target_rows};
+use crate::report::table::Table;
 
 /// Widest table printed as one; wider ones split the uplift into a table of its own.
 pub const MAX_WIDTH: usize = 100;
@@ -12,13 +12,13 @@ pub const MAX_WIDTH: usize = 100;
 /// The whole text report.
 pub fn text(r: &Results) -> String {
     let mut out = heading(r);
-    let combined = kpi_table(r, true);
+    let combined = kpi_table(r, Columns::All);
     if r.uplift.is_empty() || combined.total_width() <= MAX_WIDTH {
         out.push_str(&combined.render());
     } else {
-        out.push_str(&kpi_table(r, false).render());
+        out.push_str(&kpi_table(r, Columns::Setups).render());
         out.push('\n');
-        out.push_str(&uplift_table(r).render());
+        out.push_str(&kpi_table(r, Columns::Uplifts).render());
     }
     if r.setups.iter().any(|s| !s.targets.is_empty()) {
         out.push('\n');
@@ -61,68 +61,54 @@ fn heading(r: &Results) -> String {
     out
 }
 
-fn owner_rows(table: &mut Table, mut cells: impl FnMut(Metric) -> Vec<String>) {
-    for owner in Owner::ALL {
-        table.section(owner.label());
-        for &m in Metric::ALL.iter().filter(|m| m.owner() == owner) {
-            let mut row = vec![format!("  {}", m.label())];
-            row.extend(cells(m));
-            table.row(row);
-        }
-    }
+/// Which columns of the KPI table a terminal table shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Columns {
+    /// Every setup, then every uplift and its P(better).
+    All,
+    /// The setups only.
+    Setups,
+    /// The uplifts only (the table printed below when both do not fit).
+    Uplifts,
 }
 
-fn kpi_table(r: &Results, with_uplift: bool) -> Table {
-    let mut header = vec![String::new()];
-    header.extend(r.setups.iter().map(|s| s.name.clone()));
-    if with_uplift {
-        for u in &r.uplift {
-            header.push(if r.uplift.len() == 1 {
-                "Uplift".into()
-            } else {
-                format!("{} vs first", u.setup)
+fn kpi_table(r: &Results, columns: Columns) -> Table {
+    let kpis = KpiTable::of(r);
+    let mut header = vec![match columns {
+        Columns::Uplifts => format!("Paired uplift vs \"{}\"", r.setups[0].name),
+        _ => String::new(),
+    }];
+    if columns != Columns::Uplifts {
+        header.extend(kpis.setups.iter().map(|s| s.to_string()));
+    }
+    if columns != Columns::Setups {
+        for u in &kpis.uplifts {
+            header.push(match (columns, kpis.uplifts.len()) {
+                (Columns::Uplifts, _) => u.to_string(),
+                (_, 1) => "Uplift".into(),
+                _ => format!("{u} vs first"),
             });
             header.push("P(better)".into());
         }
     }
     let mut table = Table::new(header);
-    owner_rows(&mut table, |m| {
-        let mut cells: Vec<String> = r
-            .setups
-            .iter()
-            .map(|s| format::cell(m, s.metric(m)))
-            .collect();
-        if with_uplift {
-            for u in &r.uplift {
-                let row = &u.rows[m.index()];
-                cells.push(format::uplift_cell(m, &row.difference, &row.ratio));
-                cells.push(format::percent(row.p_better));
+    for section in &kpis.sections {
+        table.section(section.owner.label());
+        for row in &section.rows {
+            let m = row.metric;
+            let mut cells = vec![format!("  {}", m.label())];
+            if columns != Columns::Uplifts {
+                cells.extend(row.setups.iter().map(|s| format::cell(m, s)));
             }
+            if columns != Columns::Setups {
+                for up in &row.uplifts {
+                    cells.push(format::uplift_cell(m, &up.difference, &up.ratio));
+                    cells.push(format::percent(up.p_better));
+                }
+            }
+            table.row(cells);
         }
-        cells
-    });
-    table
-}
-
-fn uplift_table(r: &Results) -> Table {
-    let mut header = vec![format!("Paired uplift vs \"{}\"", r.setups[0].name)];
-    for u in &r.uplift {
-        header.push(u.setup.clone());
-        header.push("P(better)".into());
     }
-    let mut table = Table::new(header);
-    owner_rows(&mut table, |m| {
-        r.uplift
-            .iter()
-            .flat_map(|u| {
-                let row = &u.rows[m.index()];
-                [
-                    format::uplift_cell(m, &row.difference, &row.ratio),
-                    format::percent(row.p_better),
-                ]
-            })
-            .collect()
-    });
     table
 }
 
@@ -130,30 +116,26 @@ fn targets_table(r: &Results) -> Table {
     let mut header = vec!["Targets: P(met)".to_string()];
     header.extend(r.setups.iter().map(|s| s.name.clone()));
     let mut table = Table::new(header);
-    let first = &r.setups[0];
-    for t in &first.targets {
+    for t in target_rows(r) {
+        let g = &t.goal;
         let mut row = vec![format!(
             "  {} {} {}",
-            t.metric.name(),
-            t.comparison,
-            crate::dist::format_number(t.value)
+            g.metric.name(),
+            g.comparison.symbol(),
+            crate::scenario::dist::format_number(g.value)
         )];
-        let same = |x: &&crate::summary::TargetChance| {
-            x.metric == t.metric && x.comparison == t.comparison && x.value == t.value
-        };
-        row.extend(r.setups.iter().map(|s| {
-            s.targets
+        row.extend(
+            t.p_met
                 .iter()
-                .find(same)
-                .map_or("n/a".into(), |t| format::percent(t.p_met))
-        }));
+                .map(|p| p.map_or("n/a".into(), format::percent)),
+        );
         table.row(row);
     }
     table
 }
 
 /// The table of a sweep: a row per point, the best marked.
-pub fn sweep_text(s: &crate::sweep::Sweep) -> String {
+pub fn sweep_text(s: &crate::analysis::sweep::Sweep) -> String {
     let scaled: Vec<&str> = s
         .axes
         .iter()
@@ -214,8 +196,8 @@ pub fn sweep_text(s: &crate::sweep::Sweep) -> String {
 }
 
 /// The answer of a goal search and the KPI cascade that goes with it.
-pub fn target_text(t: &crate::sweep::Target) -> String {
-    use crate::sweep::Answer;
+pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
+    use crate::analysis::sweep::Answer;
     let mut out = format!(
         "{}: {} with {} confidence, solving {} ({} runs a point, seed {})\n\n",
         t.scenario,
@@ -225,7 +207,7 @@ pub fn target_text(t: &crate::sweep::Target) -> String {
         format::thousands(t.runs as f64, 0),
         t.seed
     );
-    let n = |x: f64| crate::dist::format_number((x * 1e3).round() / 1e3);
+    let n = |x: f64| crate::scenario::dist::format_number((x * 1e3).round() / 1e3);
     let least = if t.increasing { "least" } else { "most" };
     let at = match &t.answer {
         Answer::Found { value, p_goal } => {

@@ -6,9 +6,9 @@
 //! orders walk the slots; `highest_score_first` walks score levels across
 //! the slots, splitting groups by score only down to where capacity cuts.
 
-use crate::mix::Mixes;
-use crate::random::Sampler;
 use crate::scenario::QueueOrder;
+use crate::sim::mix::Mixes;
+use crate::sim::random::Sampler;
 
 /// A group of MQLs that share everything but their exact score, which is
 /// drawn independently for each MQL from entries `lo..hi` of the run's [`Mixes`].

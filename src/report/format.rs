@@ -1,8 +1,8 @@
 //! How numbers read in tables, reports and charts: thousands separators,
 //! compact money, percentages.
 
-use crate::metric::{Metric, Unit};
-use crate::stats::Summary;
+use crate::runs::stats::Summary;
+use crate::scenario::metric::{Metric, Unit};
 
 /// Groups the digits of a whole number in threes: 1234567 -> "1,234,567".
 pub fn thousands(x: f64, decimals: usize) -> String {

@@ -3,9 +3,9 @@
 //!
 //! The same resolver serves `--set`, `[[variant]].set`, sweeps and goal seeking.
 
-use crate::doc::{self, Node, Value};
 use crate::error::{InputError, InputResult, Origin};
-use crate::metric::{Metric, metric_names};
+use crate::scenario::doc::{self, Node, Value};
+use crate::scenario::metric::{Metric, metric_names};
 
 /// The keys each table of a scenario may hold. `source` and `variant` are arrays of tables.
 pub const SCHEMA: &[(&str, &[&str])] = &[

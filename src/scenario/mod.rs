@@ -1,13 +1,19 @@
 //! The scenario format of docs/model.md: reading a checked, typed [`Scenario`]
 //! (with documented defaults) from a scenario tree, and the setups it defines.
 
+pub mod dist;
+pub mod doc;
+pub mod metric;
+pub mod paths;
+pub mod templates;
+
 use std::path::{Path, PathBuf};
 
-use crate::dist::{Dist, Domain};
-use crate::doc::{self, Node, Value};
 use crate::error::{InputError, InputResult, Origin};
-use crate::metric::{Goal, Metric, metric_names};
-use crate::paths::{self, ParamPath, keys_of, suggest};
+use crate::scenario::dist::{Dist, Domain};
+use crate::scenario::metric::{Goal, Metric, metric_names};
+use doc::{Node, Value};
+use paths::{ParamPath, keys_of, suggest};
 
 /// Most Monte Carlo runs a scenario may ask for (memory grows with runs).
 pub const MAX_RUNS: u64 = 1_000_000;
@@ -638,7 +644,7 @@ fn render_inline(entry: &doc::Entry) -> String {
     fn value(node: &Node) -> String {
         match &node.value {
             Value::Int(i) => i.to_string(),
-            Value::Float(x) => crate::dist::format_number(*x),
+            Value::Float(x) => crate::scenario::dist::format_number(*x),
             Value::Array(items) => format!(
                 "[{}]",
                 items.iter().map(value).collect::<Vec<_>>().join(", ")
@@ -967,7 +973,11 @@ fn read_bands(f: &Reader<'_>, node: &Node) -> InputResult<Vec<ScoreBand>> {
                 prev.lower
             )));
         }
-        let path = format!("{}.{}", f.path(key), crate::dist::format_number(lower));
+        let path = format!(
+            "{}.{}",
+            f.path(key),
+            crate::scenario::dist::format_number(lower)
+        );
         let holder = Node {
             value: Value::Table(vec![doc::Entry {
                 key: "rate".into(),
@@ -1071,7 +1081,7 @@ impl Scenario {
     pub fn resolved_parameters(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
         let mut put = |path: &str, value: String| out.push((path.to_string(), value));
-        let n = crate::dist::format_number;
+        let n = crate::scenario::dist::format_number;
         put("scenario.name", self.name.clone());
         put("scenario.horizon_months", self.horizon_months.to_string());
         put(

@@ -2,11 +2,11 @@
 //! every count at its expectation (the same model, no noise): a "reverse
 //! funnel" sheet that says how many of each stage one won deal takes.
 
-use crate::engine;
-use crate::format;
-use crate::metric::Metric;
+use crate::report::format;
+use crate::report::table::Table;
+use crate::runs::engine;
 use crate::scenario::Setup;
-use crate::table::Table;
+use crate::scenario::metric::Metric;
 
 /// The sheet for every setup.
 pub fn text(title: &str, setups: &[Setup]) -> String {

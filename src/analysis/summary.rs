@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use crate::engine::SetupRuns;
-use crate::measure::RunMetrics;
-use crate::metric::{Goal, MONTHLY_METRICS, Metric, SOURCE_METRICS};
-use crate::stats::{Summary, share};
+use crate::runs::engine::SetupRuns;
+use crate::runs::measure::RunMetrics;
+use crate::runs::stats::{Summary, share};
+use crate::scenario::metric::{Goal, MONTHLY_METRICS, Metric, SOURCE_METRICS};
 
 /// One metric's summary.
 #[derive(Clone, Debug, Serialize)]
@@ -18,9 +18,10 @@ pub struct MetricSummary {
 /// The chance of meeting one target.
 #[derive(Clone, Debug, Serialize)]
 pub struct TargetChance {
-    pub metric: Metric,
-    pub comparison: &'static str,
-    pub value: f64,
+    /// The target, as a goal on its metric.
+    #[serde(flatten)]
+    pub goal: Goal,
+    /// The share of runs that meet it.
     pub p_met: f64,
 }
 
@@ -119,9 +120,7 @@ pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
         targets: targets
             .iter()
             .map(|g| TargetChance {
-                metric: g.metric,
-                comparison: g.comparison.symbol(),
-                value: g.value,
+                goal: g.clone(),
                 p_met: share(column(g.metric), |x| g.met_by(x)),
             })
             .collect(),
@@ -173,7 +172,7 @@ pub fn uplift(setup: &SetupRuns, baseline: &SetupRuns) -> Uplift {
 }
 
 /// What a `run` or `compare` produced, ready for reports, files and charts.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Results {
     pub program: &'static str,
     pub version: &'static str,

@@ -196,6 +196,16 @@ impl Comparison {
         }
     }
 
+    /// The operator as printed in reports and charts: ≥, ≤, >, <.
+    pub fn math_symbol(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "≥",
+            Comparison::AtMost => "≤",
+            Comparison::Above => ">",
+            Comparison::Below => "<",
+        }
+    }
+
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -207,8 +217,14 @@ impl Comparison {
     }
 }
 
+impl serde::Serialize for Comparison {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.symbol())
+    }
+}
+
 /// A goal on one metric: `won >= 30`. A run where the metric is undefined does not meet it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Goal {
     pub metric: Metric,
     pub comparison: Comparison,
@@ -280,7 +296,7 @@ impl fmt::Display for Goal {
             "{} {} {}",
             self.metric,
             self.comparison.symbol(),
-            crate::dist::format_number(self.value)
+            crate::scenario::dist::format_number(self.value)
         )
     }
 }

@@ -1,7 +1,7 @@
 //! Resolved parameters of one run: every (U) value drawn from its own stream.
 
-use crate::random;
 use crate::scenario::{LeadCost, Scenario, Uncertain};
+use crate::sim::random;
 
 /// How one (U) value is resolved.
 #[derive(Clone, Copy, Debug, PartialEq)]

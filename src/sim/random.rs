@@ -487,7 +487,7 @@ pub trait Sampler {
     );
     /// The sum of `n` per-item draws of a (D) distribution whose mean (computed
     /// once by the caller) is `mean`.
-    fn sum_of(&mut self, dist: &crate::dist::Dist, mean: f64, n: f64) -> f64;
+    fn sum_of(&mut self, dist: &crate::scenario::dist::Dist, mean: f64, n: f64) -> f64;
 }
 
 /// Random draws from a stream.
@@ -543,7 +543,7 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
             }
         }
     }
-    fn sum_of(&mut self, dist: &crate::dist::Dist, _mean: f64, n: f64) -> f64 {
+    fn sum_of(&mut self, dist: &crate::scenario::dist::Dist, _mean: f64, n: f64) -> f64 {
         (0..n as u64).map(|_| dist.sample(self.0)).sum()
     }
 }
@@ -596,7 +596,7 @@ impl Sampler for Expected {
             }
         }
     }
-    fn sum_of(&mut self, _dist: &crate::dist::Dist, mean: f64, n: f64) -> f64 {
+    fn sum_of(&mut self, _dist: &crate::scenario::dist::Dist, mean: f64, n: f64) -> f64 {
         n * mean
     }
 }

@@ -8,14 +8,15 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::analysis::summary::{self, Results};
+use crate::analysis::sweep;
 use crate::charts::{self, ChartSize};
-use crate::engine::{self, SetupRuns};
 use crate::error::{Error, InputError};
-use crate::output::{self, OutputSet};
+use crate::report::files::{self as output, OutputSet};
+use crate::report::{explain, markdown as report_md, text as report};
+use crate::runs::engine::{self, SetupRuns};
+use crate::scenario::templates::{self, Template};
 use crate::scenario::{self, Loaded, Setup};
-use crate::summary::{self, Results};
-use crate::templates::{self, Template};
-use crate::{explain, report, report_md, sweep};
 
 /// Monte Carlo what-if simulator for B2B sales and marketing funnels.
 #[derive(Parser, Debug)]
@@ -164,7 +165,7 @@ pub enum Format {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    crate::interrupt::install();
+    crate::runs::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -225,12 +226,12 @@ pub fn execute(command: Command) -> Result<String, Error> {
             out,
         } => {
             let loaded = scenario::load(&scenario, &sim.set)?;
-            let metric = crate::metric::Metric::from_name(&metric).ok_or_else(|| {
+            let metric = crate::scenario::metric::Metric::from_name(&metric).ok_or_else(|| {
                 InputError::new(format!("unknown metric `{metric}`"))
                     .key("--metric")
                     .hint(format!(
                         "valid metrics are {}",
-                        crate::metric::metric_names()
+                        crate::scenario::metric::metric_names()
                     ))
             })?;
             let goal = goal.map(|g| parse_goal(&g)).transpose()?;
@@ -355,8 +356,8 @@ pub fn execute(command: Command) -> Result<String, Error> {
     }
 }
 
-fn parse_goal(text: &str) -> Result<crate::metric::Goal, Error> {
-    crate::metric::Goal::parse(text).map_err(|m| {
+fn parse_goal(text: &str) -> Result<crate::scenario::metric::Goal, Error> {
+    crate::scenario::metric::Goal::parse(text).map_err(|m| {
         InputError::new(m)
             .key("--goal")
             .hint("write a goal as \"METRIC OP VALUE\", e.g. --goal \"won >= 30\"")
@@ -368,7 +369,7 @@ fn parse_goal(text: &str) -> Result<crate::metric::Goal, Error> {
 fn parse_range(
     text: Option<&str>,
     axis: &sweep::Axis,
-    tree: &crate::doc::Node,
+    tree: &crate::scenario::doc::Node,
 ) -> Result<(f64, f64), Error> {
     let bad = |m: String| -> Error {
         InputError::new(m)
@@ -399,13 +400,14 @@ fn parse_range(
     if axis.scaled {
         return Ok((0.25, 4.0));
     }
-    let current = crate::paths::ParamPath::parse(&axis.path, tree, &crate::error::Origin::Default)?
-        .get(tree)
-        .and_then(|n| match n.value {
-            crate::doc::Value::Int(i) => Some(i as f64),
-            crate::doc::Value::Float(x) => Some(x),
-            _ => None,
-        });
+    let current =
+        crate::scenario::paths::ParamPath::parse(&axis.path, tree, &crate::error::Origin::Default)?
+            .get(tree)
+            .and_then(|n| match n.value {
+                crate::scenario::doc::Value::Int(i) => Some(i as f64),
+                crate::scenario::doc::Value::Float(x) => Some(x),
+                _ => None,
+            });
     match current {
         Some(x) if x > 0.0 && x <= 1.0 && x.fract() != 0.0 => Ok((0.0, 1.0)),
         Some(x) if x > 0.0 => Ok((0.0, 4.0 * x)),
@@ -604,7 +606,7 @@ fn simulate_and_write(
 
 /// After Ctrl-C or SIGTERM: stop before anything is written.
 fn stop_if_interrupted() -> Result<(), Error> {
-    match crate::interrupt::requested() {
+    match crate::runs::interrupt::requested() {
         Some(code) => Err(Error::Interrupted(code)),
         None => Ok(()),
     }

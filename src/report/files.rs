@@ -7,12 +7,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::engine::SetupRuns;
+use crate::analysis::summary::Results;
 use crate::error::Error;
-use crate::metric::{METRIC_COUNT, Metric};
-use crate::params::{Draw, draws_by_path};
-use crate::stats::Summary;
-use crate::summary::Results;
+use crate::runs::engine::SetupRuns;
+use crate::runs::stats::Summary;
+use crate::scenario::metric::{METRIC_COUNT, Metric};
+use crate::sim::params::{Draw, draws_by_path};
 
 /// Files to write, relative to the output folder.
 #[derive(Default)]
@@ -166,9 +166,9 @@ pub fn summary_csv(r: &Results) -> Vec<u8> {
             let mut row = vec![
                 s.name.clone(),
                 "target".into(),
-                t.metric.name().into(),
-                t.metric.owner().label().into(),
-                format!("{} {}", t.comparison, num(Some(t.value))),
+                t.goal.metric.name().into(),
+                t.goal.metric.owner().label().into(),
+                format!("{} {}", t.goal.comparison.symbol(), num(Some(t.goal.value))),
             ];
             row.extend(std::iter::repeat_n(String::new(), STATS.len()));
             row.push(num(Some(t.p_met)));
@@ -272,7 +272,7 @@ pub fn summary_json(r: &Results) -> Vec<u8> {
 }
 
 /// `sweep.csv`: a row per point.
-pub fn sweep_csv(s: &crate::sweep::Sweep) -> Vec<u8> {
+pub fn sweep_csv(s: &crate::analysis::sweep::Sweep) -> Vec<u8> {
     let mut head: Vec<&str> = s.axes.iter().map(|a| a.path.as_str()).collect();
     head.extend([
         "metric",
@@ -303,7 +303,7 @@ pub fn sweep_csv(s: &crate::sweep::Sweep) -> Vec<u8> {
 }
 
 /// `target.csv`: P(goal) at every value simulated, and the KPI cascade by month at the answer.
-pub fn target_csv(t: &crate::sweep::Target) -> Vec<u8> {
+pub fn target_csv(t: &crate::analysis::sweep::Target) -> Vec<u8> {
     let mut rows: Vec<Vec<String>> = t
         .curve
         .iter()

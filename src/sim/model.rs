@@ -2,7 +2,7 @@
 //!
 //! Leads are never simulated one by one, nor grouped by exact score. The MQLs
 //! of one source made on one day travel as a group with a count and the law
-//! of their scores (see [`crate::mix`]); every random step draws a count for a whole
+//! of their scores (see [`crate::sim::mix`]); every random step draws a count for a whole
 //! group: Poisson counts per class of lead (Poisson splitting), a nurture
 //! fate decided when a lead enters nurture, one binomial with the mixed rate
 //! for a group worked whole, a split by score only where capacity cuts a
@@ -11,13 +11,13 @@
 //! is bounded by the number of groups, not of leads; docs/engine.md gives
 //! the facts that make each step exact.
 
-use crate::calendar::Calendar;
-use crate::mix::Mixes;
-use crate::params::RunParams;
-use crate::queue::{Group, Queue};
-use crate::random::{PoissonLaw, Sampler};
-use crate::sales::SalesTables;
 use crate::scenario::{QueueOrder, Scenario, Team};
+use crate::sim::calendar::Calendar;
+use crate::sim::mix::Mixes;
+use crate::sim::params::RunParams;
+use crate::sim::queue::{Group, Queue};
+use crate::sim::random::{PoissonLaw, Sampler};
+use crate::sim::sales::SalesTables;
 
 /// What one run counted, by lead source and by month.
 #[derive(Clone, Debug, Default, PartialEq)]

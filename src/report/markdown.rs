@@ -5,9 +5,9 @@
 //! and P(better)), the chance of meeting each target, the charts embedded by
 //! their relative paths, and the seed and run count that reproduce it all.
 
-use crate::format;
-use crate::metric::{Metric, Owner};
-use crate::summary::Results;
+use crate::analysis::summary::Results;
+use crate::report::format;
+use crate::report::kpis::{KpiTable, target_rows};
 
 /// Parameters listed by name in a setup's sentence; more are counted.
 const MAX_LISTED_PARAMETERS: usize = 6;
@@ -151,15 +151,16 @@ fn shorten(v: &str) -> String {
 
 /// The KPI table: a row per metric grouped by owner, a column per setup, then uplift and P(better).
 fn kpi_table(r: &Results) -> String {
+    let kpis = KpiTable::of(r);
     let mut header = vec!["KPI".to_string()];
-    header.extend(r.setups.iter().map(|s| inline(&s.name)));
-    for u in &r.uplift {
-        if r.uplift.len() == 1 {
+    header.extend(kpis.setups.iter().map(|s| inline(s)));
+    for u in &kpis.uplifts {
+        if kpis.uplifts.len() == 1 {
             header.push("Uplift".into());
             header.push("P(better)".into());
         } else {
-            header.push(format!("Uplift: {}", inline(&u.setup)));
-            header.push(format!("P(better): {}", inline(&u.setup)));
+            header.push(format!("Uplift: {}", inline(u)));
+            header.push(format!("P(better): {}", inline(u)));
         }
     }
     let columns = header.len();
@@ -167,15 +168,15 @@ fn kpi_table(r: &Results) -> String {
     let mut rule = vec!["---".to_string()];
     rule.extend(std::iter::repeat_n("---:".to_string(), columns - 1));
     out.push_str(&row(&rule));
-    for owner in Owner::ALL {
-        let mut section = vec![format!("**{}**", owner.label())];
-        section.extend(std::iter::repeat_n(String::new(), columns - 1));
-        out.push_str(&row(&section));
-        for &m in Metric::ALL.iter().filter(|m| m.owner() == owner) {
+    for section in &kpis.sections {
+        let mut title = vec![format!("**{}**", section.owner.label())];
+        title.extend(std::iter::repeat_n(String::new(), columns - 1));
+        out.push_str(&row(&title));
+        for kpi in &section.rows {
+            let m = kpi.metric;
             let mut cells = vec![m.label().to_string()];
-            cells.extend(r.setups.iter().map(|s| format::cell(m, s.metric(m))));
-            for u in &r.uplift {
-                let up = &u.rows[m.index()];
+            cells.extend(kpi.setups.iter().map(|s| format::cell(m, s)));
+            for up in &kpi.uplifts {
                 cells.push(format::uplift_cell(m, &up.difference, &up.ratio));
                 cells.push(format::percent(up.p_better));
             }
@@ -187,19 +188,8 @@ fn kpi_table(r: &Results) -> String {
 
 /// The chance of meeting each target, per setup.
 fn targets(r: &Results) -> String {
-    // Every target of any setup, in first-seen order.
-    let mut all: Vec<(Metric, &str, f64)> = Vec::new();
-    for s in &r.setups {
-        for t in &s.targets {
-            if !all
-                .iter()
-                .any(|&(m, c, v)| m == t.metric && c == t.comparison && v == t.value)
-            {
-                all.push((t.metric, t.comparison, t.value));
-            }
-        }
-    }
-    if all.is_empty() {
+    let rows = target_rows(r);
+    if rows.is_empty() {
         return "No targets were set (add a `[targets]` table to the scenario, e.g. `won = 30`).\n"
             .into();
     }
@@ -212,24 +202,19 @@ fn targets(r: &Results) -> String {
     let mut rule = vec!["---".to_string()];
     rule.extend(std::iter::repeat_n("---:".to_string(), r.setups.len()));
     out.push_str(&row(&rule));
-    for (metric, comparison, value) in all {
-        let symbol = match comparison {
-            ">=" => "≥",
-            "<=" => "≤",
-            other => other,
-        };
+    for t in rows {
+        let g = &t.goal;
         let mut cells = vec![format!(
             "{} {} {}",
-            metric.label(),
-            inline(symbol),
-            format::value(metric, value)
+            g.metric.label(),
+            inline(g.comparison.math_symbol()),
+            format::value(g.metric, g.value)
         )];
-        cells.extend(r.setups.iter().map(|s| {
-            s.targets
+        cells.extend(
+            t.p_met
                 .iter()
-                .find(|t| t.metric == metric && t.comparison == comparison && t.value == value)
-                .map_or("n/a".to_string(), |t| format::percent(t.p_met))
-        }));
+                .map(|p| p.map_or("n/a".into(), format::percent)),
+        );
         out.push_str(&row(&cells));
     }
     out

@@ -8,8 +8,8 @@
 //! gives the law of its close month (one small table per open day, computed
 //! once per setup from the cycle's CDF).
 
-use crate::calendar::Calendar;
-use crate::random::Categorical;
+use crate::sim::calendar::Calendar;
+use crate::sim::random::Categorical;
 
 /// The laws of field sales for one setup.
 #[derive(Clone, Debug)]

@@ -4,13 +4,13 @@
 
 use serde::Serialize;
 
-use crate::doc::{Node, Value};
-use crate::engine::{self, SetupRuns};
 use crate::error::{Error, InputError, InputResult, Origin};
-use crate::metric::{Goal, MONTHLY_METRICS, Metric};
-use crate::paths::ParamPath;
+use crate::runs::engine::{self, SetupRuns};
+use crate::runs::stats::{Summary, share};
+use crate::scenario::doc::{Node, Value};
+use crate::scenario::metric::{Goal, MONTHLY_METRICS, Metric};
+use crate::scenario::paths::ParamPath;
 use crate::scenario::{Setup, setups_of};
-use crate::stats::{Summary, share};
 
 /// Most points a sweep or search may simulate.
 pub const MAX_POINTS: usize = 400;
@@ -27,7 +27,7 @@ impl AxisValue {
     /// The value as a table or chart shows it.
     pub fn label(&self) -> String {
         match self {
-            AxisValue::Number(x) => crate::dist::format_number((x * 1e9).round() / 1e9),
+            AxisValue::Number(x) => crate::scenario::dist::format_number((x * 1e9).round() / 1e9),
             AxisValue::Choice(s) => s.clone(),
         }
     }
@@ -163,7 +163,7 @@ fn scale(node: &Node, factor: f64) -> Node {
         Value::Table(entries) => Value::Table(
             entries
                 .iter()
-                .map(|e| crate::doc::Entry {
+                .map(|e| crate::scenario::doc::Entry {
                     key: e.key.clone(),
                     key_origin: e.key_origin.clone(),
                     node: scale(&e.node, factor),

@@ -6,11 +6,11 @@
 
 use rayon::prelude::*;
 
-use crate::measure::RunMetrics;
-use crate::model::{Model, Streams};
-use crate::params::{Draw, RunParams};
-use crate::random;
+use crate::runs::measure::RunMetrics;
 use crate::scenario::Setup;
+use crate::sim::model::{Model, Streams};
+use crate::sim::params::{Draw, RunParams};
+use crate::sim::random;
 
 /// The runs of one setup.
 #[derive(Clone, Debug)]
@@ -79,7 +79,7 @@ pub fn simulate(
                 .with_min_len(16)
                 .map(|run| {
                     // After Ctrl-C the remaining runs are skipped; the caller reports it.
-                    if crate::interrupt::requested().is_some() {
+                    if crate::runs::interrupt::requested().is_some() {
                         return None;
                     }
                     let m = simulate_run(setup, model, seed, run as u64);
@@ -121,11 +121,11 @@ pub const PRECISION_BATCH: u64 = 1000;
 pub fn relative_precision(all: &[SetupRuns]) -> f64 {
     all.iter()
         .flat_map(|r| {
-            crate::metric::Metric::ALL
+            crate::scenario::metric::Metric::ALL
                 .iter()
                 .filter(|m| m.is_count())
                 .map(move |&m| {
-                    let s = crate::stats::Summary::of(r.runs.iter().map(|x| x.get(m)));
+                    let s = crate::runs::stats::Summary::of(r.runs.iter().map(|x| x.get(m)));
                     match (s.mean, s.half_width_95()) {
                         (Some(mean), Some(hw)) if mean.abs() > 0.0 => hw / mean.abs(),
                         (Some(_), _) => 0.0,
@@ -163,7 +163,8 @@ pub fn run_until_precise(
         }
         made = to;
         let reached = relative_precision(&all);
-        if reached <= relative || made >= max_runs || crate::interrupt::requested().is_some() {
+        if reached <= relative || made >= max_runs || crate::runs::interrupt::requested().is_some()
+        {
             return (all, reached);
         }
     }

@@ -1,0 +1,11 @@
+//! Reports: how numbers read, terminal tables, the KPI table and its
+//! renderers (terminal text, report.md), the explain sheet, and the output
+//! files written atomically.
+
+pub mod explain;
+pub mod files;
+pub mod format;
+pub mod kpis;
+pub mod markdown;
+pub mod table;
+pub mod text;
