@@ -185,3 +185,77 @@ fn a_later_run_replaces_every_output_of_an_earlier_one() {
         "report.md links no chart after --no-charts"
     );
 }
+
+/// Outputs are made with the user's umask, like any file a program writes,
+/// not the 0600 of the temporary file they are first written to.
+#[cfg(unix)]
+#[test]
+fn output_files_are_readable_by_group_and_others_under_umask_022() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg("umask 022 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_funnelsim"))
+        .args([
+            "run",
+            "scenarios/ma_inside_sales.toml",
+            "--runs",
+            "50",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut checked = 0;
+    for entry in walk(dir.path()) {
+        let mode = std::fs::metadata(&entry).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{} has mode {mode:o}", entry.display());
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} files written");
+}
+
+/// Every file under `dir`.
+#[cfg(unix)]
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn version_names_the_commit_and_completions_cover_the_commands() {
+    let out = funnelsim().arg("--version").output().unwrap();
+    let version = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        version.starts_with(&format!("funnelsim {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{version}"
+    );
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = funnelsim().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for command in ["run", "compare", "sweep", "target", "explain", "init"] {
+            assert!(
+                script.contains(command),
+                "{shell} completion lacks {command}"
+            );
+        }
+    }
+    let out = funnelsim().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}

@@ -18,9 +18,17 @@ use crate::runs::engine::{self, SetupRuns};
 use crate::scenario::templates::{self, Template};
 use crate::scenario::{self, Loaded, Setup};
 
+/// The version and the git commit it was built from (`funnelsim --version`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FUNNELSIM_COMMIT"),
+    ")"
+);
+
 /// Monte Carlo what-if simulator for B2B sales and marketing funnels.
 #[derive(Parser, Debug)]
-#[command(name = "funnelsim", version, about, long_about = None)]
+#[command(name = "funnelsim", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -98,6 +106,12 @@ pub enum Command {
         /// Override a parameter: PATH=VALUE (VALUE is TOML).
         #[arg(long = "set", value_name = "PATH=VALUE")]
         set: Vec<String>,
+    },
+    /// Print a shell completion script: `funnelsim completions bash > ~/.local/share/bash-completion/completions/funnelsim`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
     /// Write a commented starting scenario.
     Init {
@@ -325,6 +339,12 @@ pub fn execute(command: Command) -> Result<String, Error> {
         Command::Explain { scenario, set } => {
             let loaded = scenario::load(&scenario, &set)?;
             Ok(explain::text(&loaded.name, &loaded.setups))
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "funnelsim", &mut script);
+            String::from_utf8(script).map_err(|e| Error::Run(format!("completion script: {e}")))
         }
         Command::Init { template, file } => {
             let text = templates::text(template);

@@ -72,9 +72,12 @@ impl OutputSet {
             std::fs::create_dir_all(parent).map_err(|e| {
                 Error::Run(format!("cannot create folder {}: {e}", parent.display()))
             })?;
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".funnelsim-")
-                .suffix(".tmp")
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".funnelsim-").suffix(".tmp");
+            // A temporary file is private (0600); the output is not: 0666 less the umask.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            let mut tmp = builder
                 .tempfile_in(parent)
                 .map_err(|e| Error::Run(format!("cannot write in {}: {e}", parent.display())))?;
             tmp.write_all(&bytes)
