@@ -29,6 +29,7 @@ pub const VERSION: &str = concat!(
 /// Monte Carlo what-if simulator for B2B sales and marketing funnels.
 #[derive(Parser, Debug)]
 #[command(name = "funnelsim", version = VERSION, about, long_about = None)]
+#[command(after_help = "The scenario format and the model: docs/model.md; every command and output: docs/cli.md (both in the funnelsim repository).")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -1,0 +1,208 @@
+//! Axes: scales, nice steps and tick labels.
+
+use super::*;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Scale {
+    Linear,
+    /// Base 10; the range must be positive.
+    Log,
+    /// Categories 0, 1, ... n-1, centred in equal slots.
+    Category,
+}
+
+/// How tick labels read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum NumberStyle {
+    /// Thousands separators.
+    Plain,
+    /// A percentage (the value is already in percent).
+    Percent,
+    /// A ratio: "×1.5".
+    Times,
+    /// A large amount in short form: "250k", "1.5M".
+    Compact,
+}
+
+/// One axis: its title (with units), range and ticks.
+#[derive(Clone, Debug)]
+pub(super) struct Axis {
+    pub(super) title: String,
+    pub(super) scale: Scale,
+    pub(super) lo: f64,
+    pub(super) hi: f64,
+    /// Positions (in data units) and labels; a label may hold two lines ("Apr\n2027").
+    pub(super) ticks: Vec<(f64, String)>,
+    /// Gridlines across the plot at the ticks.
+    pub(super) grid: bool,
+}
+
+impl Axis {
+    /// A numeric axis over `lo..hi` with "nice" ticks inside it.
+    pub(super) fn linear(title: String, lo: f64, hi: f64, style: NumberStyle) -> Axis {
+        let (lo, hi) = if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5, lo + 0.5)
+        };
+        let step = nice_step(hi - lo, 6.0);
+        let first = (lo / step - 1e-9).ceil() as i64;
+        let last = (hi / step + 1e-9).floor() as i64;
+        let ticks = (first..=last)
+            .map(|k| k as f64 * step)
+            .map(|v| (v, number_label(v, step, style)))
+            .collect();
+        Axis {
+            title,
+            scale: Scale::Linear,
+            lo,
+            hi,
+            ticks,
+            grid: true,
+        }
+    }
+
+    /// A numeric axis from zero to a nice value at or above `max`.
+    pub(super) fn from_zero(title: String, max: f64, style: NumberStyle) -> Axis {
+        let max = if max > 0.0 && max.is_finite() {
+            max
+        } else {
+            1.0
+        };
+        let step = nice_step(max, 5.0);
+        let hi = (max / step - 1e-9).ceil().max(1.0) * step;
+        Axis::linear(title, 0.0, hi, style)
+    }
+
+    /// A base-10 logarithmic axis covering `min..max` (both positive), ticks at 1, 2 and 5 per decade.
+    pub(super) fn log(title: String, min: f64, max: f64) -> Axis {
+        let min = if min > 0.0 && min.is_finite() {
+            min
+        } else {
+            1.0
+        };
+        let max = if max > min && max.is_finite() {
+            max
+        } else {
+            min * 10.0
+        };
+        let lo = nice_125_below(min);
+        let hi = nice_125_above(max);
+        let mut ticks = Vec::new();
+        let mut decade = 10f64.powi(lo.log10().floor() as i32);
+        while decade <= hi * 1.0001 {
+            for m in [1.0, 2.0, 5.0] {
+                let v = decade * m;
+                if v >= lo * 0.9999 && v <= hi * 1.0001 {
+                    ticks.push((v, thousands(v, if v < 1.0 { 2 } else { 0 })));
+                }
+            }
+            decade *= 10.0;
+        }
+        Axis {
+            title,
+            scale: Scale::Log,
+            lo,
+            hi,
+            ticks,
+            grid: true,
+        }
+    }
+
+    /// Categories in equal slots, labelled in order.
+    pub(super) fn categories(title: String, labels: Vec<String>) -> Axis {
+        let n = labels.len().max(1) as f64;
+        let ticks = labels
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| (i as f64, l))
+            .collect();
+        Axis {
+            title,
+            scale: Scale::Category,
+            lo: -0.5,
+            hi: n - 0.5,
+            ticks,
+            grid: false,
+        }
+    }
+
+    /// Where `v` falls, from 0 (low end) to 1 (high end); values outside are clamped.
+    pub(super) fn fraction(&self, v: f64) -> f64 {
+        let f = match self.scale {
+            Scale::Log => {
+                (v.max(self.lo * 1e-3).log10() - self.lo.log10())
+                    / (self.hi.log10() - self.lo.log10())
+            }
+            _ => (v - self.lo) / (self.hi - self.lo),
+        };
+        if f.is_finite() {
+            f.clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// 1, 2 or 5 times a power of ten, giving about `target` steps over `span`.
+pub(super) fn nice_step(span: f64, target: f64) -> f64 {
+    let raw = (span / target).abs().max(1e-12);
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw * 0.999)
+        .unwrap_or(10.0 * mag)
+}
+
+pub(super) fn nice_125_below(x: f64) -> f64 {
+    let mag = 10f64.powf(x.log10().floor());
+    [5.0, 2.0, 1.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|v| *v <= x * 1.0001)
+        .unwrap_or(mag)
+}
+
+pub(super) fn nice_125_above(x: f64) -> f64 {
+    let mag = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|v| *v >= x * 0.9999)
+        .unwrap_or(10.0 * mag)
+}
+
+/// Decimals needed to write multiples of `step` exactly.
+pub(super) fn decimals_for(step: f64) -> usize {
+    (0..6)
+        .find(|&d| {
+            let scaled = step * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(6)
+}
+
+pub(super) fn number_label(v: f64, step: f64, style: NumberStyle) -> String {
+    let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
+    let text = thousands(v, decimals_for(step));
+    match style {
+        NumberStyle::Plain => text,
+        NumberStyle::Percent => format!("{text}%"),
+        NumberStyle::Times => format!("×{text}"),
+        NumberStyle::Compact => {
+            let short = format::compact(v);
+            // "50.0M" -> "50M", "1.50M" -> "1.5M".
+            match short.find(|c: char| c.is_ascii_alphabetic()) {
+                Some(at) if short[..at].contains('.') => {
+                    let (num, suffix) = short.split_at(at);
+                    format!(
+                        "{}{suffix}",
+                        num.trim_end_matches('0').trim_end_matches('.')
+                    )
+                }
+                _ => short,
+            }
+        }
+    }
+}

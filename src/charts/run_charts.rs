@@ -1,0 +1,458 @@
+//! The charts of a run or compare: funnel, by source, monthly, distributions, uplift.
+
+use super::*;
+
+pub(super) const STAGES: [Metric; 5] = [
+    Metric::Leads,
+    Metric::Mqls,
+    Metric::Sqls,
+    Metric::Opportunities,
+    Metric::Won,
+];
+
+/// funnel.png: the stages, median bars with p10–p90 whiskers, setups side by side, on a log scale.
+pub(super) fn funnel_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
+    let r = ctx.r;
+    let values: Vec<Vec<Option<Band>>> = STAGES
+        .iter()
+        .map(|&m| r.setups.iter().map(|s| band(s.metric(m))).collect())
+        .collect();
+    let all = values.iter().flatten().flatten();
+    let min = all
+        .clone()
+        .map(|v| v.0)
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let max = all.map(|v| v.2).fold(0.0, f64::max);
+    let (min, max) = if min.is_finite() && max > 0.0 {
+        (min, max)
+    } else {
+        (1.0, 10.0)
+    };
+    // Headroom above the tallest whisker for its label: a seventh of the axis.
+    let span = (max.log10() - (min * 0.8).log10()).max(1.0);
+    let axis_y = Axis::log(
+        fill(ctx.w.funnel_y, &[("months", &ctx.months())]),
+        min * 0.8,
+        10f64.powf(max.log10() + span / 7.0),
+    );
+    let stages = ctx.w.stages.iter().map(|s| s.to_string()).collect();
+    let runs = thousands(r.runs as f64, 0);
+    let frame = Frame {
+        title: ctx.title(ctx.w.funnel_title),
+        subtitle: ctx.subtitle(),
+        legend: ctx.setup_legend(bar_mark, |_, _| String::new()),
+        panels: vec![PanelSpec {
+            heading: None,
+            x: Axis::categories(ctx.w.funnel_x.into(), stages),
+            y: axis_y,
+        }],
+        footnote: vec![fill(ctx.w.funnel_note, &[("runs", &runs)])],
+    };
+    let panels = draw_frame(c, frame)?;
+    grouped_bars(c, &panels[0], &values, |v| thousands(v, 0))?;
+    Ok(true)
+}
+
+/// by_source.png: opportunities by lead source, median bars with p10–p90 whiskers.
+pub(super) fn by_source_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
+    let r = ctx.r;
+    let mut sources: Vec<String> = Vec::new();
+    for s in &r.setups {
+        for b in &s.by_source {
+            if !sources.contains(&b.label) {
+                sources.push(b.label.clone());
+            }
+        }
+    }
+    if sources.is_empty() {
+        return Ok(false);
+    }
+    let metric = Metric::Opportunities;
+    let values: Vec<Vec<Option<Band>>> = sources
+        .iter()
+        .map(|name| {
+            r.setups
+                .iter()
+                .map(|s| {
+                    s.by_source
+                        .iter()
+                        .find(|b| &b.label == name)
+                        .and_then(|b| b.metrics.iter().find(|m| m.metric == metric))
+                        .and_then(|m| band(&m.summary))
+                })
+                .collect()
+        })
+        .collect();
+    let max = values
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|v| v.2)
+        .fold(0.0, f64::max);
+    let runs = thousands(r.runs as f64, 0);
+    let frame = Frame {
+        title: ctx.title(ctx.w.by_source_title),
+        subtitle: ctx.subtitle(),
+        legend: ctx.setup_legend(bar_mark, |_, _| String::new()),
+        panels: vec![PanelSpec {
+            heading: None,
+            x: Axis::categories(ctx.w.by_source_x.into(), sources),
+            y: Axis::from_zero(
+                fill(ctx.w.by_source_y, &[("months", &ctx.months())]),
+                max * 1.12,
+                NumberStyle::Plain,
+            ),
+        }],
+        footnote: vec![fill(ctx.w.by_source_note, &[("runs", &runs)])],
+    };
+    let panels = draw_frame(c, frame)?;
+    grouped_bars(c, &panels[0], &values, |v| thousands(v, 0))?;
+    Ok(true)
+}
+
+/// monthly_won.png / monthly_opportunities.png: fan chart by month, p10–p90 band and median line per setup.
+pub(super) fn monthly_chart(c: &Canvas<'_>, ctx: &Ctx<'_>, metric: Metric) -> Result<bool, Error> {
+    let r = ctx.r;
+    let series: Vec<Vec<Option<Band>>> = r
+        .setups
+        .iter()
+        .map(|s| {
+            s.monthly
+                .iter()
+                .map(|b| {
+                    b.metrics
+                        .iter()
+                        .find(|m| m.metric == metric)
+                        .and_then(|m| band(&m.summary))
+                })
+                .collect()
+        })
+        .collect();
+    let max = series
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|v| v.2)
+        .fold(0.0, f64::max);
+    let months: Vec<String> = r
+        .months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| month_tick(m, i == 0, ctx.lang))
+        .collect();
+    let n = series.len() as f64;
+    let single_offset = |i: usize| (i as f64 - (n - 1.0) / 2.0) * 0.08;
+    let (title, y_title) = if metric == Metric::Won {
+        (ctx.w.monthly_won_title, ctx.w.monthly_won_y)
+    } else {
+        (ctx.w.monthly_opp_title, ctx.w.monthly_opp_y)
+    };
+    let runs = thousands(r.runs as f64, 0);
+    let frame = Frame {
+        title: ctx.title(title),
+        subtitle: ctx.subtitle(),
+        legend: ctx.setup_legend(band_mark, |_, _| String::new()),
+        panels: vec![PanelSpec {
+            heading: None,
+            x: Axis::categories(ctx.w.month_axis.into(), months),
+            y: Axis::from_zero(y_title.into(), max * 1.05, NumberStyle::Plain),
+        }],
+        footnote: vec![fill(ctx.w.fan_note, &[("runs", &runs)])],
+    };
+    let panels = draw_frame(c, frame)?;
+    let fans: Vec<(usize, Vec<(f64, Band)>)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let pts = s
+                .iter()
+                .enumerate()
+                .filter_map(|(m, v)| v.map(|v| (m as f64, v)));
+            // A single month: setups side by side rather than on top of each other.
+            let shift = if s.iter().flatten().count() == 1 {
+                single_offset(i)
+            } else {
+                0.0
+            };
+            (i, pts.map(|(m, v)| (m + shift, v)).collect())
+        })
+        .collect();
+    draw_fans(c, &panels[0], &fans)?;
+    Ok(true)
+}
+
+/// won_distribution.png: won deals per run, a histogram per setup, targets marked with P(target).
+pub(super) fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
+    let r = ctx.r;
+    let metric = Metric::Won;
+    let (dists, undefined) = ctx.distributions(metric);
+    // Targets on won (one per distinct value), with each setup's chance of meeting it.
+    let mut targets = crate::report::kpis::target_rows(r);
+    targets.retain(|t| t.goal.metric == metric);
+    let refs: Vec<Reference> = targets
+        .iter()
+        .map(|t| {
+            let (value, comparison) = (t.goal.value, t.goal.comparison);
+            let mut notes = vec![NoteLine {
+                mark: Some(Mark::Rule),
+                text: fill(
+                    ctx.w.note_heading,
+                    &[
+                        (
+                            "label",
+                            &fill(
+                                ctx.w.target,
+                                &[(
+                                    "target",
+                                    &format!(
+                                        "{} {}",
+                                        comparison.math_symbol(),
+                                        thousands(value, decimals_for(value))
+                                    ),
+                                )],
+                            ),
+                        ),
+                        ("chance", ctx.w.chance),
+                    ],
+                ),
+            }];
+            for (i, (s, p)) in r.setups.iter().zip(&t.p_met).enumerate() {
+                if let Some(p) = *p {
+                    notes.push(NoteLine {
+                        mark: Some(Mark::Hist(setup_style(i).colour)),
+                        text: ctx.name_value(&s.name, &format::percent(p)),
+                    });
+                }
+            }
+            Reference { x: value, notes }
+        })
+        .collect();
+    let h = histogram_data(
+        &dists,
+        true,
+        0.0,
+        &targets.iter().map(|t| t.goal.value).collect::<Vec<_>>(),
+    );
+    let note_lines = refs.iter().map(|r| r.notes.len()).max().unwrap_or(0);
+    let months = ctx.months();
+    let runs = thousands(r.runs as f64, 0);
+    let frame = Frame {
+        title: ctx.title(&fill(ctx.w.won_title, &[("months", &months)])),
+        subtitle: ctx.subtitle(),
+        legend: ctx.setup_legend(hist_mark, |_, s| {
+            median_suffix(ctx, s.metric(metric), |v| thousands(v, 0))
+        }),
+        panels: vec![PanelSpec {
+            heading: None,
+            x: Axis::linear(
+                fill(ctx.w.won_x, &[("months", &months)]),
+                h.bins.lo,
+                h.bins.hi(),
+                NumberStyle::Plain,
+            ),
+            y: share_axis(c, ctx, h.max_share, note_lines),
+        }],
+        footnote: distribution_footnote(
+            ctx,
+            h.clamped,
+            undefined,
+            fill(ctx.w.hist_note, &[("runs", &runs)]),
+        ),
+    };
+    let panels = draw_frame(c, frame)?;
+    draw_histograms(c, ctx, &panels[0], &h, &refs)?;
+    Ok(true)
+}
+
+/// ltv_cac.png: LTV/CAC per run, a histogram per setup, the 3.0 bar (and any target) marked.
+pub(super) fn ltv_cac_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
+    let r = ctx.r;
+    let metric = Metric::LtvToCac;
+    let (dists, undefined) = ctx.distributions(metric);
+    let mut lines: Vec<(f64, String)> = vec![(3.0, ctx.w.ltv_bar.to_string())];
+    for t in r.setups.iter().flat_map(|s| &s.targets) {
+        let goal = &t.goal;
+        if goal.metric == metric && !lines.iter().any(|(v, _)| *v == goal.value) {
+            let target = format!("{} {}", goal.comparison.math_symbol(), goal.value);
+            lines.push((goal.value, fill(ctx.w.target, &[("target", &target)])));
+        }
+    }
+    let refs: Vec<Reference> = lines
+        .iter()
+        .map(|(value, label)| {
+            let mut notes = vec![NoteLine {
+                mark: Some(Mark::Rule),
+                text: fill(
+                    ctx.w.note_heading,
+                    &[("label", label), ("chance", ctx.w.chance)],
+                ),
+            }];
+            for (i, s) in r.setups.iter().enumerate() {
+                let p = share(ctx.runs[i].runs.iter().map(|x| x.get(metric)), |x| {
+                    x >= *value
+                });
+                notes.push(NoteLine {
+                    mark: Some(Mark::Hist(setup_style(i).colour)),
+                    text: ctx.name_value(&s.name, &format::percent(p)),
+                });
+            }
+            Reference { x: *value, notes }
+        })
+        .collect();
+    let h = histogram_data(
+        &dists,
+        false,
+        0.005,
+        &lines.iter().map(|l| l.0).collect::<Vec<_>>(),
+    );
+    let note_lines = refs.iter().map(|r| r.notes.len()).max().unwrap_or(0);
+    let runs = thousands(r.runs as f64, 0);
+    let medians: Vec<String> = r
+        .setups
+        .iter()
+        .map(|s| {
+            let median = |m: Metric| format::value(m, s.metric(m).p50.unwrap_or(f64::NAN));
+            fill(
+                ctx.w.ltv_item,
+                &[
+                    ("name", &s.name),
+                    ("ltv", &median(Metric::Ltv)),
+                    ("cac", &median(Metric::Cac)),
+                ],
+            )
+        })
+        .collect();
+    let currency = if r.currency.is_empty() {
+        "-".to_string()
+    } else {
+        r.currency.clone()
+    };
+    let mut footnote = distribution_footnote(
+        ctx,
+        h.clamped,
+        undefined,
+        fill(ctx.w.hist_note, &[("runs", &runs)]),
+    );
+    footnote.push(format!(
+        "{}{}{}",
+        ctx.w.ltv_note,
+        ctx.w.sentence_sep,
+        fill(
+            ctx.w.ltv_medians,
+            &[
+                ("currency", &currency),
+                ("list", &medians.join(ctx.w.list_sep))
+            ]
+        )
+    ));
+    let frame = Frame {
+        title: ctx.title(ctx.w.ltv_title),
+        subtitle: ctx.subtitle(),
+        legend: ctx.setup_legend(hist_mark, |_, s| {
+            median_suffix(ctx, s.metric(metric), |v| format!("{v:.2}"))
+        }),
+        panels: vec![PanelSpec {
+            heading: None,
+            x: Axis::linear(
+                ctx.w.ltv_x.into(),
+                h.bins.lo,
+                h.bins.hi(),
+                NumberStyle::Plain,
+            ),
+            y: share_axis(c, ctx, h.max_share, note_lines),
+        }],
+        footnote,
+    };
+    let panels = draw_frame(c, frame)?;
+    draw_histograms(c, ctx, &panels[0], &h, &refs)?;
+    Ok(true)
+}
+
+/// uplift.png: per run, each setup's opportunities and won deals divided by the
+/// baseline's in the same run (paired on common random numbers).
+pub(super) fn uplift_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
+    let r = ctx.r;
+    if r.setups.len() < 2 {
+        return Ok(false);
+    }
+    let baseline = &r.setups[0].name;
+    let ratios = |i: usize, m: Metric| -> Vec<f64> {
+        ctx.runs[i]
+            .runs
+            .iter()
+            .zip(&ctx.runs[0].runs)
+            .filter(|(_, b)| b.get(m) != 0.0)
+            .map(|(a, b)| a.get(m) / b.get(m))
+            .filter(|x| x.is_finite())
+            .collect()
+    };
+    let mut panels = Vec::new();
+    let mut data = Vec::new();
+    let mut clamped = false;
+    for (metric, name) in [
+        (Metric::Opportunities, ctx.w.opportunities),
+        (Metric::Won, ctx.w.won),
+    ] {
+        let dists: Vec<Distribution> = (1..r.setups.len())
+            .map(|i| Distribution {
+                setup: i,
+                values: ratios(i, metric),
+            })
+            .collect();
+        let h = histogram_data(&dists, false, 0.005, &[1.0]);
+        clamped |= h.clamped;
+        let mut notes = vec![NoteLine {
+            mark: Some(Mark::Rule),
+            text: ctx.w.no_change.to_string(),
+        }];
+        for (k, u) in r.uplift.iter().enumerate() {
+            let row = &u.rows[metric.index()];
+            let Some(median) = row.ratio.p50.map(|m| format!("{m:.2}")) else {
+                continue;
+            };
+            notes.push(NoteLine {
+                mark: Some(Mark::Hist(setup_style(k + 1).colour)),
+                text: fill(
+                    ctx.w.uplift_item,
+                    &[("median", &median), ("p", &format::percent(row.p_better))],
+                ),
+            });
+        }
+        let x_title = fill(ctx.w.uplift_x, &[("baseline", baseline)]);
+        panels.push(PanelSpec {
+            heading: Some(name.to_string()),
+            x: Axis::linear(x_title, h.bins.lo, h.bins.hi(), NumberStyle::Times),
+            y: share_axis(c, ctx, h.max_share, notes.len()),
+        });
+        data.push((h, vec![Reference { x: 1.0, notes }]));
+    }
+    let runs = thousands(r.runs as f64, 0);
+    let mut footnote =
+        distribution_footnote(ctx, clamped, 0, fill(ctx.w.hist_note, &[("runs", &runs)]));
+    footnote.insert(0, fill(ctx.w.uplift_note, &[("baseline", baseline)]));
+    let legend = ctx
+        .setup_legend(hist_mark, |_, _| String::new())
+        .into_iter()
+        .skip(1)
+        .collect();
+    let frame = Frame {
+        title: ctx.title(&fill(ctx.w.uplift_title, &[("baseline", baseline)])),
+        subtitle: ctx.subtitle(),
+        legend,
+        panels,
+        footnote,
+    };
+    let drawn = draw_frame(c, frame)?;
+    for (panel, (h, refs)) in drawn.iter().zip(&data) {
+        draw_histograms(c, ctx, panel, h, refs)?;
+    }
+    Ok(true)
+}
+
+/// " · median 245" for legends.
+pub(super) fn median_suffix(ctx: &Ctx<'_>, s: &Summary, f: impl Fn(f64) -> String) -> String {
+    s.p50.map_or(String::new(), |m| {
+        format!("{}{} {}", ctx.w.sep, ctx.w.median, f(m))
+    })
+}
