@@ -200,12 +200,12 @@ fn sweep(c: &mut Criterion) {
                 funnelsim::analysis::sweep::sweep(
                     &loaded.tree,
                     &loaded.name,
-                    vec![axis],
-                    Metric::Won,
-                    None,
-                    1000,
-                    42,
-                    &|_| {},
+                    funnelsim::analysis::sweep::SweepSpec {
+                        axes: vec![axis],
+                        metric: Metric::Won,
+                        goal: None,
+                    },
+                    &funnelsim::runs::engine::RunPlan::new(1000, 42),
                 )
                 .expect("runs"),
             )

@@ -593,7 +593,9 @@ fn charts_are_deterministic() {
 mod sweep_and_target {
     use super::*;
 
-    use funnelsim::analysis::sweep::{Answer, Sweep, Target, parse_axis, sweep, target};
+    use funnelsim::analysis::sweep::{
+        Answer, Sweep, SweepSpec, Target, TargetSpec, parse_axis, sweep, target,
+    };
     use funnelsim::charts::{sweep_chart, target_chart};
     use funnelsim::scenario::metric::{Goal, Metric};
     use funnelsim::scenario::{Loaded, load};
@@ -617,12 +619,8 @@ mod sweep_and_target {
         sweep(
             &loaded.tree,
             &loaded.name,
-            axes,
-            metric,
-            goal,
-            RUNS,
-            SEED,
-            &|_| {},
+            SweepSpec { axes, metric, goal },
+            &funnelsim::runs::engine::RunPlan::new(RUNS, SEED),
         )
         .expect("the sweep runs")
     }
@@ -638,13 +636,13 @@ mod sweep_and_target {
         target(
             tree,
             name,
-            axis,
-            range,
-            Goal::parse(goal).expect("a valid goal"),
-            0.8,
-            RUNS,
-            SEED,
-            &|_| {},
+            TargetSpec {
+                axis,
+                range,
+                goal: Goal::parse(goal).expect("a valid goal"),
+                confidence: 0.8,
+            },
+            &funnelsim::runs::engine::RunPlan::new(RUNS, SEED),
         )
         .expect("the search runs")
     }

@@ -19,12 +19,12 @@ fn a_sweep_of_lead_volume_follows_the_closed_form_line() {
     let s = sweep::sweep(
         &t,
         "plain",
-        vec![axis],
-        Metric::Won,
-        None,
-        runs,
-        31,
-        &|_| {},
+        sweep::SweepSpec {
+            axes: vec![axis],
+            metric: Metric::Won,
+            goal: None,
+        },
+        &funnelsim::runs::engine::RunPlan::new(runs, 31),
     )
     .unwrap();
     assert_eq!(s.points.len(), 5);
@@ -50,12 +50,12 @@ fn common_random_numbers_keep_won_non_decreasing_in_reps() {
     let s = sweep::sweep(
         &loaded.tree,
         &loaded.name,
-        vec![axis],
-        Metric::Won,
-        None,
-        400,
-        32,
-        &|_| {},
+        sweep::SweepSpec {
+            axes: vec![axis],
+            metric: Metric::Won,
+            goal: None,
+        },
+        &funnelsim::runs::engine::RunPlan::new(400, 32),
     )
     .unwrap();
     let p50: Vec<f64> = s.points.iter().map(|p| p.summary.p50.unwrap()).collect();
@@ -87,13 +87,13 @@ fn target_finds_the_known_least_lead_volume() {
     let r = sweep::target(
         &t,
         "plain",
-        axis,
-        (20.0, 120.0),
-        goal,
-        0.8,
-        4000,
-        33,
-        &|_| {},
+        sweep::TargetSpec {
+            axis,
+            range: (20.0, 120.0),
+            goal,
+            confidence: 0.8,
+        },
+        &funnelsim::runs::engine::RunPlan::new(4000, 33),
     )
     .unwrap();
     let Answer::Found { value, p_goal } = r.answer else {
@@ -119,13 +119,13 @@ fn a_non_monotone_threshold_is_reported_as_such() {
     let r = sweep::target(
         &t,
         "threshold",
-        axis,
-        (0.0, 100.0),
-        goal,
-        0.8,
-        300,
-        34,
-        &|_| {},
+        sweep::TargetSpec {
+            axis,
+            range: (0.0, 100.0),
+            goal,
+            confidence: 0.8,
+        },
+        &funnelsim::runs::engine::RunPlan::new(300, 34),
     )
     .unwrap();
     let Answer::NonMonotone {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, InputError, InputResult, Origin};
-use crate::runs::engine::{self, SetupRuns};
+use crate::runs::engine::{self, RunPlan, SetupRuns};
 use crate::runs::stats::{Summary, share};
 use crate::scenario::doc::{Node, Value};
 use crate::scenario::metric::{Goal, MONTHLY_METRICS, Metric};
@@ -247,7 +247,8 @@ pub struct Sweep {
     pub scenario: String,
     pub axes: Vec<Axis>,
     pub metric: Metric,
-    pub goal: Option<String>,
+    #[serde(serialize_with = "maybe_goal_text")]
+    pub goal: Option<Goal>,
     pub runs: u64,
     pub seed: u64,
     pub points: Vec<Point>,
@@ -271,18 +272,53 @@ fn evaluate(
     (summary, p_goal, r)
 }
 
+/// What a sweep asks: one or two axes, the metric summarised, an optional goal.
+#[derive(Clone, Debug)]
+pub struct SweepSpec {
+    /// The parameters varied, one or two.
+    pub axes: Vec<Axis>,
+    /// The metric summarised at every point.
+    pub metric: Metric,
+    /// A goal whose chance is given at every point.
+    pub goal: Option<Goal>,
+}
+
+/// What a goal search asks: the least (or most) value of `axis` within
+/// `range` that meets `goal` with probability `confidence`.
+#[derive(Clone, Debug)]
+pub struct TargetSpec {
+    /// The parameter solved for.
+    pub axis: Axis,
+    /// The values searched, lowest and highest.
+    pub range: (f64, f64),
+    /// The goal to meet.
+    pub goal: Goal,
+    /// The chance wanted, in (0, 1).
+    pub confidence: f64,
+}
+
+/// A goal as written, "won >= 30", in JSON.
+fn goal_text<S: serde::Serializer>(goal: &Goal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&goal.to_string())
+}
+
+/// An optional goal as written, in JSON.
+fn maybe_goal_text<S: serde::Serializer>(goal: &Option<Goal>, s: S) -> Result<S::Ok, S::Error> {
+    match goal {
+        Some(g) => goal_text(g, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// An axis as its title in JSON.
+fn axis_title<S: serde::Serializer>(axis: &Axis, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&axis.title())
+}
+
 /// Runs a sweep over one or two axes. Every point is checked before any is simulated.
-#[allow(clippy::too_many_arguments)]
-pub fn sweep(
-    tree: &Node,
-    name: &str,
-    axes: Vec<Axis>,
-    metric: Metric,
-    goal: Option<Goal>,
-    runs: u64,
-    seed: u64,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Sweep, Error> {
+pub fn sweep(tree: &Node, name: &str, spec: SweepSpec, plan: &RunPlan) -> Result<Sweep, Error> {
+    let SweepSpec { axes, metric, goal } = spec;
+    let (runs, seed, progress) = (plan.runs, plan.seed, plan.progress);
     let grid: Vec<Vec<&AxisValue>> = match axes.as_slice() {
         [a] => a.values.iter().map(|v| vec![v]).collect(),
         [a, b] => a
@@ -336,7 +372,7 @@ pub fn sweep(
         scenario: name.to_string(),
         axes,
         metric,
-        goal: goal.map(|g| g.to_string()),
+        goal,
         runs,
         seed,
         points,
@@ -384,8 +420,11 @@ pub struct Cascade {
 #[derive(Clone, Debug, Serialize)]
 pub struct Target {
     pub scenario: String,
-    pub path: String,
-    pub goal: String,
+    /// The parameter solved for (its title, "× factor" for a scaled distribution, in JSON).
+    #[serde(rename = "path", serialize_with = "axis_title")]
+    pub axis: Axis,
+    #[serde(serialize_with = "goal_text")]
+    pub goal: Goal,
     pub confidence: f64,
     pub runs: u64,
     pub seed: u64,
@@ -400,18 +439,14 @@ pub struct Target {
 
 /// Finds the least value of a parameter (the most, where the goal improves as
 /// it falls) that meets `goal` with probability `confidence`.
-#[allow(clippy::too_many_arguments)]
-pub fn target(
-    tree: &Node,
-    name: &str,
-    axis: Axis,
-    range: (f64, f64),
-    goal: Goal,
-    confidence: f64,
-    runs: u64,
-    seed: u64,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Target, Error> {
+pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Result<Target, Error> {
+    let TargetSpec {
+        axis,
+        range,
+        goal,
+        confidence,
+    } = spec;
+    let (runs, seed, progress) = (plan.runs, plan.seed, plan.progress);
     let (lo, hi) = range;
     let integer =
         axis.integer || (lo.fract() == 0.0 && hi.fract() == 0.0 && axis.param.get(tree).is_none());
@@ -523,8 +558,8 @@ pub fn target(
     let (_, _, runs_at) = evaluate(&setup, goal.metric, Some(&goal), runs, seed, progress);
     Ok(Target {
         scenario: name.to_string(),
-        path: axis.title(),
-        goal: goal.to_string(),
+        axis,
+        goal,
         confidence,
         runs,
         seed,

@@ -260,7 +260,12 @@ impl<'b> Canvas<'b> {
         self.line(&pts, colour, width)
     }
 
-    pub(super) fn line(&self, points: &[(f64, f64)], colour: RGBAColor, width: f64) -> Result<(), Error> {
+    pub(super) fn line(
+        &self,
+        points: &[(f64, f64)],
+        colour: RGBAColor,
+        width: f64,
+    ) -> Result<(), Error> {
         if points.len() < 2 {
             return Ok(());
         }
@@ -314,7 +319,13 @@ impl<'b> Canvas<'b> {
     }
 
     /// A circle outline of radius `r` (to the middle of its stroke), with a white rim on both sides.
-    pub(super) fn ring(&self, (x, y): (f64, f64), r: f64, colour: RGBColor, width: f64) -> Result<(), Error> {
+    pub(super) fn ring(
+        &self,
+        (x, y): (f64, f64),
+        r: f64,
+        colour: RGBColor,
+        width: f64,
+    ) -> Result<(), Error> {
         let rim = self.px(1.5).max(1.0);
         for (radius, w, c) in [
             (r, width + 2.0 * rim, WHITE_A),

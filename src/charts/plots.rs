@@ -73,7 +73,11 @@ pub(super) fn grouped_bars(
 /// Fan charts: per setup, a translucent p10–p90 band with thin edges and a
 /// median line with markers, at numeric x positions (category indices or
 /// parameter values). Every band is drawn before every line.
-pub(super) fn draw_fans(c: &Canvas<'_>, p: &Panel, fans: &[(usize, Vec<(f64, Band)>)]) -> Result<(), Error> {
+pub(super) fn draw_fans(
+    c: &Canvas<'_>,
+    p: &Panel,
+    fans: &[(usize, Vec<(f64, Band)>)],
+) -> Result<(), Error> {
     for (setup, pts) in fans {
         let colour = setup_style(*setup).colour;
         if let [(x, (lo, _, hi))] = pts[..] {

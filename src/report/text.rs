@@ -203,7 +203,7 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
         t.scenario,
         t.goal,
         format::percent(t.confidence),
-        t.path,
+        t.axis.title(),
         format::thousands(t.runs as f64, 0),
         t.seed
     );
@@ -213,7 +213,7 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
         Answer::Found { value, p_goal } => {
             out.push_str(&format!(
                 "Answer: {} = {} is the {least} value that meets the goal: P = {}.\n",
-                t.path,
+                t.axis.title(),
                 n(*value),
                 format::percent(*p_goal)
             ));
@@ -236,7 +236,7 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
                 .collect();
             out.push_str(&format!(
                 "P(goal) is not monotone in {} over this range: no single threshold answers it.\nThe goal is met with the confidence for {}; the best point is {} (P = {}).\n",
-                t.path,
+                t.axis.title(),
                 spans.join(", "),
                 n(*best_value),
                 format::percent(*best_p_goal)
@@ -250,7 +250,7 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
             out.push_str(&format!(
                 "No value in the range meets the goal with {} confidence; the best is {} = {} with P = {}.\n",
                 format::percent(t.confidence),
-                t.path,
+                t.axis.title(),
                 n(*best_value),
                 format::percent(*best_p_goal)
             ));

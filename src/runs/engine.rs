@@ -6,11 +6,72 @@
 
 use rayon::prelude::*;
 
+use crate::error::{Error, InputError};
 use crate::runs::measure::RunMetrics;
 use crate::scenario::Setup;
 use crate::sim::model::{Model, Streams};
 use crate::sim::params::{Draw, RunParams};
 use crate::sim::random;
+
+/// Which runs to make and how: runs `0..runs` of `seed` on `threads` worker
+/// threads, or with a `precision`, batches until every count's mean is that
+/// close (with `runs` the most); `progress` is told of every finished run.
+/// What every simulating command and analysis takes, checked once.
+#[derive(Clone, Copy)]
+pub struct RunPlan<'p> {
+    /// Runs per setup (per point of a sweep), or the most with a precision.
+    pub runs: u64,
+    /// The seed: run i depends only on (seed, i).
+    pub seed: u64,
+    /// Worker threads; `None` for every core. Results do not depend on it.
+    pub threads: Option<usize>,
+    /// Stop when every count's mean is within this fraction at 95%.
+    pub precision: Option<f64>,
+    /// Told how many runs just finished.
+    pub progress: &'p (dyn Fn(u64) + Sync),
+}
+
+impl<'p> RunPlan<'p> {
+    /// `runs` runs of `seed` on every core, no precision, nobody told.
+    pub fn new(runs: u64, seed: u64) -> RunPlan<'static> {
+        RunPlan {
+            runs,
+            seed,
+            threads: None,
+            precision: None,
+            progress: &|_| {},
+        }
+    }
+
+    /// Runs `f` on a pool of the plan's threads (the global pool when none is asked).
+    pub fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+        match self.threads {
+            None => Ok(f()),
+            Some(0) => Err(InputError::new("--threads must be at least 1")
+                .hint("leave --threads out to use every core")
+                .into()),
+            Some(n) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| Error::Run(format!("cannot start {n} threads: {e}")))?;
+                Ok(pool.install(f))
+            }
+        }
+    }
+
+    /// Simulates every setup as planned; with a precision, also the precision reached.
+    pub fn simulate(&self, setups: &[Setup]) -> Result<(Vec<SetupRuns>, Option<f64>), Error> {
+        self.install(|| match self.precision {
+            None => (run_all(setups, self.seed, self.runs, self.progress), None),
+            Some(rel) => {
+                let (all, reached) =
+                    run_until_precise(setups, self.seed, rel, self.runs, self.progress);
+                (all, Some(reached))
+            }
+        })
+    }
+}
 
 /// The runs of one setup.
 #[derive(Clone, Debug)]

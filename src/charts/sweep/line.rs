@@ -2,7 +2,11 @@
 
 use super::*;
 
-pub(super) fn one_parameter(c: &Canvas<'_>, ctx: &SweepCtx<'_>, sweep: &Sweep) -> Result<bool, Error> {
+pub(super) fn one_parameter(
+    c: &Canvas<'_>,
+    ctx: &SweepCtx<'_>,
+    sweep: &Sweep,
+) -> Result<bool, Error> {
     let param = &sweep.axes[0];
     let metric = sweep.metric;
     let goal = sweep_goal(sweep);
@@ -233,7 +237,13 @@ pub(super) fn one_parameter(c: &Canvas<'_>, ctx: &SweepCtx<'_>, sweep: &Sweep) -
 }
 
 /// Outlines the bar of width `w` and top `top` in category slot `x`: the best choice.
-pub(super) fn best_bar(c: &Canvas<'_>, panel: &Panel, x: f64, w: f64, top: f64) -> Result<(), Error> {
+pub(super) fn best_bar(
+    c: &Canvas<'_>,
+    panel: &Panel,
+    x: f64,
+    w: f64,
+    top: f64,
+) -> Result<(), Error> {
     let cx = panel.px(x);
     let stroke = c.px(4.0).max(2.0);
     let r = Rect {

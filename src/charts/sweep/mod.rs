@@ -530,7 +530,7 @@ fn point_text(ctx: &SweepCtx<'_>, axes: &[Param], values: &[AxisValue]) -> Strin
 
 /// The goal of a sweep, read back from its text.
 fn sweep_goal(sweep: &Sweep) -> Option<Goal> {
-    sweep.goal.as_deref().and_then(|g| Goal::parse(g).ok())
+    sweep.goal.clone()
 }
 
 /// The legend entry of a sweep's best point, shown by `mark`.

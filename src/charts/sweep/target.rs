@@ -3,13 +3,8 @@
 use super::*;
 
 pub(super) fn target_plot(c: &Canvas<'_>, ctx: &SweepCtx<'_>, t: &Target) -> Result<bool, Error> {
-    // The path as `Axis::title` gave it: "path (× factor)" for a scaled distribution.
-    let (path, scaled) = match t.path.strip_suffix(" (× factor)") {
-        Some(p) => (p.to_string(), true),
-        None => (t.path.clone(), false),
-    };
-    let goal = Goal::parse(&t.goal).ok();
-    let goal_text = goal.as_ref().map_or(t.goal.clone(), |g| ctx.goal(g));
+    let (path, scaled) = (&t.axis.path, t.axis.scaled);
+    let goal_text = ctx.goal(&t.goal);
     let conf = format::percent(t.confidence);
     let value = |x: f64| number_text(x, scaled);
     let xs: Vec<f64> = t.curve.iter().map(|p| p.0).collect();
@@ -39,11 +34,7 @@ pub(super) fn target_plot(c: &Canvas<'_>, ctx: &SweepCtx<'_>, t: &Target) -> Res
                 } else {
                     ctx.w.found_most
                 },
-                &[
-                    ("param", &path),
-                    ("value", &value(*v)),
-                    ("p", &pct(*p_goal)),
-                ],
+                &[("param", path), ("value", &value(*v)), ("p", &pct(*p_goal))],
             ),
             None,
             (*v, *p_goal),
@@ -57,7 +48,7 @@ pub(super) fn target_plot(c: &Canvas<'_>, ctx: &SweepCtx<'_>, t: &Target) -> Res
                 ctx.w.non_monotone,
                 &[
                     ("intervals", &intervals(feasible)),
-                    ("param", &path),
+                    ("param", path),
                     ("value", &value(*best_value)),
                     ("p", &pct(*best_p_goal)),
                 ],
@@ -73,7 +64,7 @@ pub(super) fn target_plot(c: &Canvas<'_>, ctx: &SweepCtx<'_>, t: &Target) -> Res
                 ctx.w.unreachable,
                 &[
                     ("range", &intervals(&[(lo, hi)])),
-                    ("param", &path),
+                    ("param", path),
                     ("value", &value(*best_value)),
                     ("p", &pct(*best_p_goal)),
                     ("confidence", &conf),
@@ -128,9 +119,9 @@ pub(super) fn target_plot(c: &Canvas<'_>, ctx: &SweepCtx<'_>, t: &Target) -> Res
     )];
     notes.extend(extra_note);
     if scaled {
-        notes.push(fill(ctx.w.scaled_note, &[("path", &path)]));
+        notes.push(fill(ctx.w.scaled_note, &[("path", path)]));
     }
-    let mut x = param_axis(ctx.param_title(&path, scaled), &xs, scaled);
+    let mut x = param_axis(ctx.param_title(path, scaled), &xs, scaled);
     if xs.len() > 12 {
         // Bisection adds points close together: nice ticks rather than one per point.
         let style = if scaled {
@@ -143,7 +134,7 @@ pub(super) fn target_plot(c: &Canvas<'_>, ctx: &SweepCtx<'_>, t: &Target) -> Res
     }
     let title = fit_title(
         c,
-        [path.as_str(), short_path(&path)]
+        [path.as_str(), short_path(path)]
             .map(|path| {
                 ctx.title(&fill(
                     ctx.w.target_title,

@@ -1,0 +1,72 @@
+//! Commands that simulate nothing: `validate`, `explain`, `completions`, `init`.
+
+use std::path::Path;
+
+use super::Cli;
+use crate::error::{Error, InputError};
+use crate::report::explain;
+use crate::report::files::OutputSet;
+use crate::scenario::templates::{self, Template};
+use crate::scenario::{self, Loaded};
+
+/// `validate`: the file checked, every resolved parameter printed.
+pub(super) fn validate(path: &Path, set: &[String]) -> Result<String, Error> {
+    let loaded = scenario::load(path, set)?;
+    Ok(validate_text(path, &loaded))
+}
+
+/// `explain`: the expected funnel, no noise.
+pub(super) fn explain(path: &Path, set: &[String]) -> Result<String, Error> {
+    let loaded = scenario::load(path, set)?;
+    Ok(explain::text(&loaded.name, &loaded.setups))
+}
+
+/// `completions SHELL`: the completion script of every command and option.
+pub(super) fn completions(shell: clap_complete::Shell) -> Result<String, Error> {
+    let mut script = Vec::new();
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "funnelsim", &mut script);
+    String::from_utf8(script).map_err(|e| Error::Run(format!("completion script: {e}")))
+}
+
+/// `init [FILE]`: a commented starting scenario, printed or written (never over a file).
+pub(super) fn init(template: Template, file: Option<&Path>) -> Result<String, Error> {
+    let text = templates::text(template);
+    let Some(path) = file else {
+        return Ok(text.to_string());
+    };
+    if path.exists() {
+        return Err(
+            InputError::new(format!("{} already exists", path.display()))
+                .hint("choose another file name, or remove the file first")
+                .into(),
+        );
+    }
+    let mut set = OutputSet::default();
+    let name = path
+        .file_name()
+        .map(std::path::PathBuf::from)
+        .ok_or_else(|| InputError::new("FILE must name a file"))?;
+    set.add(name, text.as_bytes().to_vec());
+    set.commit(
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    )?;
+    Ok(format!("wrote {}\n", path.display()))
+}
+
+fn validate_text(path: &Path, loaded: &Loaded) -> String {
+    let mut out = format!(
+        "{} is valid: {} setup(s)\n",
+        path.display(),
+        loaded.setups.len()
+    );
+    for setup in &loaded.setups {
+        out.push_str(&format!("\n[{}]\n", setup.name));
+        for (k, v) in setup.scenario.resolved_parameters() {
+            out.push_str(&format!("  {k} = {v}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,170 @@
+//! The options of every command (clap): what a user may type.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::charts::ChartSize;
+use crate::scenario::templates::Template;
+
+/// The version and the git commit it was built from (`funnelsim --version`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FUNNELSIM_COMMIT"),
+    ")"
+);
+
+/// Monte Carlo what-if simulator for B2B sales and marketing funnels.
+#[derive(Parser, Debug)]
+#[command(name = "funnelsim", version = VERSION, about, long_about = None)]
+#[command(
+    after_help = "The scenario format and the model: docs/model.md; every command and output: docs/cli.md (both in the funnelsim repository)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands of cli.md.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a scenario and its [[variant]]s on the same runs; print the KPI table; write the outputs.
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        #[command(flatten)]
+        sim: SimOptions,
+        #[command(flatten)]
+        out: OutputOptions,
+    },
+    /// Simulate separate scenario files on the same seed: side by side, paired uplift against the first.
+    Compare {
+        /// Two or more scenario files; the first is the baseline.
+        #[arg(num_args = 2.., required = true)]
+        scenarios: Vec<PathBuf>,
+        #[command(flatten)]
+        sim: SimOptions,
+        #[command(flatten)]
+        out: OutputOptions,
+    },
+    /// A grid of one or two parameters, each point a full Monte Carlo on common random numbers.
+    Sweep {
+        scenario: PathBuf,
+        /// PATH=FROM..TO[:STEP] or PATH=a,b,c; once or twice (a 2-D grid).
+        #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
+        vary: Vec<String>,
+        /// The metric to report at each point.
+        #[arg(long, default_value = "won")]
+        metric: String,
+        /// A goal such as "won >= 30": P(goal) at each point.
+        #[arg(long)]
+        goal: Option<String>,
+        #[command(flatten)]
+        sim: SimOptions,
+        #[command(flatten)]
+        out: OutputOptions,
+    },
+    /// The least (or most) value of a parameter that meets a goal with a confidence, and the KPI cascade.
+    Target {
+        scenario: PathBuf,
+        /// The goal, e.g. "won >= 30".
+        #[arg(long)]
+        goal: String,
+        /// Wanted chance of meeting the goal.
+        #[arg(long, default_value_t = 0.8)]
+        confidence: f64,
+        /// The parameter path to solve for.
+        #[arg(long)]
+        solve: String,
+        /// Search range A..B (default: 0 to 4 times the current value; a factor 0.25..4 for a distribution).
+        #[arg(long)]
+        range: Option<String>,
+        #[command(flatten)]
+        sim: SimOptions,
+        #[command(flatten)]
+        out: OutputOptions,
+    },
+    /// Check a scenario and print its resolved parameters.
+    Validate {
+        scenario: PathBuf,
+        /// Override a parameter: PATH=VALUE (VALUE is TOML).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+    },
+    /// The expected funnel with every uncertain value at its mean and no noise (instant).
+    Explain {
+        scenario: PathBuf,
+        /// Override a parameter: PATH=VALUE (VALUE is TOML).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+    },
+    /// Print a shell completion script: `funnelsim completions bash > ~/.local/share/bash-completion/completions/funnelsim`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write a commented starting scenario.
+    Init {
+        /// Which template.
+        #[arg(long, value_enum, default_value_t = Template::MaInsideSales)]
+        template: Template,
+        /// Where to write it (default: print to stdout).
+        file: Option<PathBuf>,
+    },
+}
+
+/// Options of every simulating command.
+#[derive(Args, Debug, Clone)]
+pub struct SimOptions {
+    /// Monte Carlo runs (default: the scenario's `runs`).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Random seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Override a parameter: PATH=VALUE, VALUE is TOML (`--set 'sales.win_rate={ range = [0.2, 0.3] }'`).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Keep adding runs (in batches of 1,000) until the 95% confidence half-width of
+    /// every count's mean is within this fraction of the mean, e.g. 0.01 (run and compare).
+    #[arg(long, value_name = "REL")]
+    pub precision: Option<f64>,
+    /// The most runs --precision may make.
+    #[arg(long, default_value_t = 200_000)]
+    pub max_runs: u64,
+}
+
+/// Options of commands that write outputs.
+#[derive(Args, Debug, Clone)]
+pub struct OutputOptions {
+    /// Output folder (default: output/<scenario-name>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write runs.csv: every run's (U) draws and metrics.
+    #[arg(long)]
+    pub samples: bool,
+    /// Summary on stdout as text or as a JSON document.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Skip the PNG charts (report.md is still written).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value_t = ChartSize::default())]
+    pub chart_size: ChartSize,
+}
+
+/// Output format of the summary on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}

@@ -1,0 +1,145 @@
+//! `run` and `compare`: simulate setups on the same runs, summarise, write
+//! every output file, print the KPI table.
+
+use std::path::{Path, PathBuf};
+
+use super::{
+    Format, OutputOptions, SimOptions, output_dir, progress_bar, run_plan, stop_if_interrupted,
+};
+use crate::analysis::summary::{self, Results};
+use crate::charts;
+use crate::error::{Error, InputError};
+use crate::report::files::{self as output, OutputSet};
+use crate::report::{markdown, text};
+use crate::runs::engine::{RunPlan, SetupRuns};
+use crate::scenario::{self, Loaded, Setup};
+
+/// `run`: the scenario and its variants.
+pub(super) fn run(path: &Path, sim: &SimOptions, out: &OutputOptions) -> Result<String, Error> {
+    let loaded = scenario::load(path, &sim.set)?;
+    simulate_and_write(&loaded.name, loaded.setups, sim, out)
+}
+
+/// `compare`: the first setup of each file, paired against the first file's.
+pub(super) fn compare(
+    paths: &[PathBuf],
+    sim: &SimOptions,
+    out: &OutputOptions,
+) -> Result<String, Error> {
+    let mut setups: Vec<Setup> = Vec::new();
+    let mut title = String::new();
+    for path in paths {
+        let Loaded {
+            setups: mut file_setups,
+            name,
+            ..
+        } = scenario::load(path, &sim.set)?;
+        if title.is_empty() {
+            title = name;
+        }
+        let mut setup = file_setups.swap_remove(0);
+        if setups.iter().any(|s| s.name == setup.name) {
+            setup.name = format!("{} ({})", setup.name, path.display());
+        }
+        setups.push(setup);
+    }
+    simulate_and_write(&title, setups, sim, out)
+}
+
+/// `--precision REL` with `--max-runs`: the plan adds runs up to that many.
+fn with_precision<'p>(mut plan: RunPlan<'p>, sim: &SimOptions) -> Result<RunPlan<'p>, Error> {
+    let Some(rel) = sim.precision else {
+        return Ok(plan);
+    };
+    if !(rel > 0.0 && rel < 1.0) {
+        return Err(
+            InputError::new(format!("--precision {rel} is out of range"))
+                .key("--precision")
+                .hint("a fraction of the mean, e.g. 0.01 for ±1%")
+                .into(),
+        );
+    }
+    if sim.max_runs == 0 || sim.max_runs > scenario::MAX_RUNS {
+        return Err(
+            InputError::new(format!("--max-runs {} is out of range", sim.max_runs))
+                .key("--max-runs")
+                .hint(format!("use 1 to {} runs", scenario::MAX_RUNS))
+                .into(),
+        );
+    }
+    plan.precision = Some(rel);
+    plan.runs = sim.max_runs;
+    Ok(plan)
+}
+
+fn simulate_and_write(
+    title: &str,
+    setups: Vec<Setup>,
+    sim: &SimOptions,
+    out: &OutputOptions,
+) -> Result<String, Error> {
+    let plan = with_precision(run_plan(&setups, sim)?, sim)?;
+    let dir = output_dir(out, title)?;
+    let bar = progress_bar(plan.runs * setups.len() as u64, sim.quiet, "simulating");
+    let inc = |n| bar.inc(n);
+    let plan = RunPlan {
+        progress: &inc,
+        ..plan
+    };
+    let (all, reached) = plan.simulate(&setups)?;
+    bar.finish_and_clear();
+    stop_if_interrupted()?;
+    let precision =
+        plan.precision
+            .zip(reached)
+            .map(|(requested, reached)| summary::PrecisionReached {
+                requested,
+                reached,
+                max_runs: plan.runs,
+            });
+    let mut results = summary::results(&all, plan.seed, precision);
+    results.scenario = title.to_string();
+    let charts = if out.no_charts {
+        Vec::new()
+    } else {
+        charts::render_all(&results, &all, &setups[0].scenario.chart, out.chart_size)?
+    };
+    let mut files = result_files(&results, &all, plan.seed, out.samples);
+    let names: Vec<String> = charts.iter().map(|(name, _)| name.clone()).collect();
+    for (name, png) in charts {
+        files.add(name, png);
+    }
+    files.add(
+        "report.md",
+        markdown::report_md(&results, &names).into_bytes(),
+    );
+    let written = files.commit_replacing(&dir, &output::is_run_output)?;
+    Ok(match out.format {
+        Format::Text => format!(
+            "{}\nwrote {} files to {}\n",
+            text::text(&results),
+            written.len(),
+            dir.display()
+        ),
+        Format::Json => String::from_utf8(output::summary_json(&results)).expect("JSON is UTF-8"),
+    })
+}
+
+/// Every output file of a run, rendered in memory.
+fn result_files(results: &Results, all: &[SetupRuns], seed: u64, samples: bool) -> OutputSet {
+    let mut files = OutputSet::default();
+    files.add("summary.csv", output::summary_csv(results));
+    files.add("monthly.csv", output::breakdown_csv(results, "month", true));
+    files.add(
+        "by_source.csv",
+        output::breakdown_csv(results, "source", false),
+    );
+    if !results.uplift.is_empty() {
+        files.add("uplift.csv", output::uplift_csv(results));
+    }
+    files.add("summary.json", output::summary_json(results));
+    if samples {
+        files.add("runs.csv", output::runs_csv(all, seed));
+    }
+    files
+}
