@@ -8,7 +8,7 @@ use crate::error::{Error, InputError, InputResult, Origin};
 use crate::runs::engine::{self, RunPlan, SetupRuns};
 use crate::runs::stats::{Summary, share};
 use crate::scenario::doc::{Node, Value};
-use crate::scenario::metric::{Goal, MONTHLY_METRICS, Metric};
+use crate::scenario::metric::{FUNNEL_STAGES, Goal, MONTHLY_METRICS, Metric};
 use crate::scenario::paths::ParamPath;
 use crate::scenario::{Setup, setups_of};
 
@@ -592,13 +592,7 @@ fn feasible_intervals(grid: &[f64], ps: &[f64], confidence: f64) -> Vec<(f64, f6
 /// The KPI cascade of a set of runs.
 pub fn cascade(r: &SetupRuns) -> Cascade {
     let months = r.model.calendar.months();
-    let stages = [
-        Metric::Leads,
-        Metric::Mqls,
-        Metric::Sqls,
-        Metric::Opportunities,
-        Metric::Won,
-    ];
+    let stages = FUNNEL_STAGES;
     let rates = [
         None,
         Some(Metric::MqlRate),

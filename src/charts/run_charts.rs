@@ -1,19 +1,12 @@
 //! The charts of a run or compare: funnel, by source, monthly, distributions, uplift.
 
 use super::*;
-
-pub(super) const STAGES: [Metric; 5] = [
-    Metric::Leads,
-    Metric::Mqls,
-    Metric::Sqls,
-    Metric::Opportunities,
-    Metric::Won,
-];
+use crate::scenario::metric::FUNNEL_STAGES;
 
 /// funnel.png: the stages, median bars with p10–p90 whiskers, setups side by side, on a log scale.
 pub(super) fn funnel_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
     let r = ctx.r;
-    let values: Vec<Vec<Option<Band>>> = STAGES
+    let values: Vec<Vec<Option<Band>>> = FUNNEL_STAGES
         .iter()
         .map(|&m| r.setups.iter().map(|s| band(s.metric(m))).collect())
         .collect();

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use super::{
     Format, OutputOptions, SimOptions, output_dir, progress_bar, run_plan, stop_if_interrupted,
 };
-use crate::analysis::summary::{self, Results};
+use crate::analysis::summary;
 use crate::charts;
 use crate::error::{Error, InputError};
-use crate::report::files::{self as output, OutputSet};
+use crate::report::files as output;
 use crate::report::{markdown, text};
-use crate::runs::engine::{RunPlan, SetupRuns};
+use crate::runs::engine::RunPlan;
 use crate::scenario::{self, Loaded, Setup};
 
 /// `run`: the scenario and its variants.
@@ -104,7 +104,7 @@ fn simulate_and_write(
     } else {
         charts::render_all(&results, &all, &setups[0].scenario.chart, out.chart_size)?
     };
-    let mut files = result_files(&results, &all, plan.seed, out.samples);
+    let mut files = output::run_files(&results, &all, plan.seed, out.samples);
     let names: Vec<String> = charts.iter().map(|(name, _)| name.clone()).collect();
     for (name, png) in charts {
         files.add(name, png);
@@ -123,23 +123,4 @@ fn simulate_and_write(
         ),
         Format::Json => String::from_utf8(output::summary_json(&results)).expect("JSON is UTF-8"),
     })
-}
-
-/// Every output file of a run, rendered in memory.
-fn result_files(results: &Results, all: &[SetupRuns], seed: u64, samples: bool) -> OutputSet {
-    let mut files = OutputSet::default();
-    files.add("summary.csv", output::summary_csv(results));
-    files.add("monthly.csv", output::breakdown_csv(results, "month", true));
-    files.add(
-        "by_source.csv",
-        output::breakdown_csv(results, "source", false),
-    );
-    if !results.uplift.is_empty() {
-        files.add("uplift.csv", output::uplift_csv(results));
-    }
-    files.add("summary.json", output::summary_json(results));
-    if samples {
-        files.add("runs.csv", output::runs_csv(all, seed));
-    }
-    files
 }

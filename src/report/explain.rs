@@ -6,7 +6,7 @@ use crate::report::format;
 use crate::report::table::Table;
 use crate::runs::engine;
 use crate::scenario::Setup;
-use crate::scenario::metric::Metric;
+use crate::scenario::metric::{FUNNEL_STAGES, Metric};
 
 /// The sheet for every setup.
 pub fn text(title: &str, setups: &[Setup]) -> String {
@@ -23,15 +23,9 @@ pub fn text(title: &str, setups: &[Setup]) -> String {
     }
     let mut table = Table::new(header);
     table.section("Funnel");
-    let stages = [
-        Metric::Leads,
-        Metric::Mqls,
-        Metric::Sqls,
-        Metric::Opportunities,
-        Metric::Won,
-        Metric::LostToSla,
-        Metric::OpenPipeline,
-    ];
+    let stages = FUNNEL_STAGES
+        .into_iter()
+        .chain([Metric::LostToSla, Metric::OpenPipeline]);
     for m in stages {
         let mut row = vec![format!("  {}", m.label())];
         for e in &expected {

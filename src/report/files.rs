@@ -277,19 +277,9 @@ pub fn summary_json(r: &Results) -> Vec<u8> {
 /// `sweep.csv`: a row per point.
 pub fn sweep_csv(s: &crate::analysis::sweep::Sweep) -> Vec<u8> {
     let mut head: Vec<&str> = s.axes.iter().map(|a| a.path.as_str()).collect();
-    head.extend([
-        "metric",
-        "mean",
-        "sd",
-        "p5",
-        "p10",
-        "p50",
-        "p90",
-        "p95",
-        "undefined_runs",
-        "p_goal",
-        "best",
-    ]);
+    head.push("metric");
+    head.extend(STATS);
+    head.extend(["p_goal", "best"]);
     let rows = s.points.iter().enumerate().map(|(i, p)| {
         let mut row: Vec<String> = p.values.iter().map(|v| v.label()).collect();
         row.push(s.metric.name().into());
@@ -347,16 +337,38 @@ pub fn target_csv(t: &crate::analysis::sweep::Target) -> Vec<u8> {
 
 /// The files `run` and `compare` write: a later run replaces all of them.
 pub fn is_run_output(relative: &Path) -> bool {
-    const NAMES: [&str; 7] = [
-        "summary.csv",
-        "uplift.csv",
-        "monthly.csv",
-        "by_source.csv",
-        "summary.json",
-        "runs.csv",
-        "report.md",
-    ];
     let in_charts = relative.parent() == Some(Path::new("charts"))
         && relative.extension().is_some_and(|e| e == "png");
-    in_charts || relative.to_str().is_some_and(|n| NAMES.contains(&n))
+    in_charts || relative.to_str().is_some_and(|n| RUN_OUTPUTS.contains(&n))
+}
+
+/// `report.md`, written beside the files of [`run_files`].
+pub const REPORT_MD: &str = "report.md";
+
+/// Every file a `run` or `compare` may write, but the charts (`charts/*.png`).
+const RUN_OUTPUTS: [&str; 7] = [
+    "summary.csv",
+    "uplift.csv",
+    "monthly.csv",
+    "by_source.csv",
+    "summary.json",
+    "runs.csv",
+    REPORT_MD,
+];
+
+/// Every data file of a run, rendered in memory (report.md and the charts are added by the caller).
+pub fn run_files(results: &Results, all: &[SetupRuns], seed: u64, samples: bool) -> OutputSet {
+    let [summary, uplift, monthly, by_source, json, runs, _] = RUN_OUTPUTS;
+    let mut files = OutputSet::default();
+    files.add(summary, summary_csv(results));
+    files.add(monthly, breakdown_csv(results, "month", true));
+    files.add(by_source, breakdown_csv(results, "source", false));
+    if !results.uplift.is_empty() {
+        files.add(uplift, uplift_csv(results));
+    }
+    files.add(json, summary_json(results));
+    if samples {
+        files.add(runs, runs_csv(all, seed));
+    }
+    files
 }

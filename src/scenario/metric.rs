@@ -107,6 +107,15 @@ metrics! {
 /// Number of metrics.
 pub const METRIC_COUNT: usize = Metric::ALL.len();
 
+/// The funnel's stages, in order: each a subset of the one before.
+pub const FUNNEL_STAGES: [Metric; 5] = [
+    Metric::Leads,
+    Metric::Mqls,
+    Metric::Sqls,
+    Metric::Opportunities,
+    Metric::Won,
+];
+
 /// Metrics reported by lead source (money that is shared between sources is left out).
 pub const SOURCE_METRICS: &[Metric] = &[
     Metric::Leads,

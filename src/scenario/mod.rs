@@ -99,6 +99,42 @@ pub enum QueueOrder {
     HighestScoreFirst,
 }
 
+impl Team {
+    /// Every team, by its name in a scenario.
+    pub const NAMES: [(&'static str, Team); 2] = [
+        ("inside_sales", Team::InsideSales),
+        ("field_sales", Team::FieldSales),
+    ];
+
+    /// Its name in a scenario.
+    pub fn name(self) -> &'static str {
+        name_of(&Self::NAMES, self)
+    }
+}
+
+impl QueueOrder {
+    /// Every order, by its name in a scenario.
+    pub const NAMES: [(&'static str, QueueOrder); 3] = [
+        ("oldest_first", QueueOrder::OldestFirst),
+        ("newest_first", QueueOrder::NewestFirst),
+        ("highest_score_first", QueueOrder::HighestScoreFirst),
+    ];
+
+    /// Its name in a scenario.
+    pub fn name(self) -> &'static str {
+        name_of(&Self::NAMES, self)
+    }
+}
+
+/// The name of a choice in its table of names.
+fn name_of<T: PartialEq + Copy>(names: &[(&'static str, T)], value: T) -> &'static str {
+    names
+        .iter()
+        .find(|(_, v)| *v == value)
+        .map(|(name, _)| *name)
+        .expect("every choice is named")
+}
+
 /// One band of `sql_rate_by_score`: the rate for scores >= `lower`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScoreBand {
@@ -393,22 +429,10 @@ impl Scenario {
             "marketing.nurture.recycle_penalty",
             n(self.marketing.nurture.recycle_penalty),
         );
-        put(
-            "follow_up.team",
-            match self.follow_up.team {
-                Team::InsideSales => "inside_sales",
-                Team::FieldSales => "field_sales",
-            }
-            .into(),
-        );
+        put("follow_up.team", self.follow_up.team.name().into());
         put(
             "follow_up.queue_order",
-            match self.follow_up.queue_order {
-                QueueOrder::OldestFirst => "oldest_first",
-                QueueOrder::NewestFirst => "newest_first",
-                QueueOrder::HighestScoreFirst => "highest_score_first",
-            }
-            .into(),
+            self.follow_up.queue_order.name().into(),
         );
         put("follow_up.sla_days", self.follow_up.sla_days.to_string());
         put("inside_sales.reps", self.inside_sales.reps.to_string());

@@ -237,23 +237,8 @@ pub(super) fn read_follow_up(root: &Reader<'_>) -> InputResult<FollowUp> {
         Some(node) => read_bands(&f, node)?,
     };
     Ok(FollowUp {
-        team: f.choice(
-            "team",
-            &[
-                ("inside_sales", Team::InsideSales),
-                ("field_sales", Team::FieldSales),
-            ],
-            Team::FieldSales,
-        )?,
-        queue_order: f.choice(
-            "queue_order",
-            &[
-                ("oldest_first", QueueOrder::OldestFirst),
-                ("newest_first", QueueOrder::NewestFirst),
-                ("highest_score_first", QueueOrder::HighestScoreFirst),
-            ],
-            QueueOrder::OldestFirst,
-        )?,
+        team: f.choice("team", &Team::NAMES, Team::FieldSales)?,
+        queue_order: f.choice("queue_order", &QueueOrder::NAMES, QueueOrder::OldestFirst)?,
         sla_days: f.whole("sla_days", 0, 3650, 5)? as u32,
         response_half_life_days: f.uncertain("response_half_life_days", Domain::Positive, 7.0)?,
         sql_rate_by_score: bands,

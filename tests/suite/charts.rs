@@ -4,8 +4,6 @@
 //! scenario's own font is loaded or refused clearly, and report.md links only
 //! to files that exist.
 
-mod common;
-
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -372,7 +370,7 @@ fn charts_render_with_no_system_fonts() {
     let output = std::process::Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "--exact",
-            "child_renders_charts_in_an_empty_font_environment",
+            "charts::child_renders_charts_in_an_empty_font_environment",
             "--ignored",
             "--test-threads",
             "1",

@@ -1,6 +1,6 @@
 //! `explain`, `validate` and `init` end to end.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

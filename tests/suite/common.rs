@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
 
 use funnelsim::runs::engine::{self, SetupRuns};
 use funnelsim::scenario::metric::Metric;

@@ -1,7 +1,7 @@
 //! The binary end to end: same bytes at any thread count, precision control,
 //! interruption without partial files.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! Paired comparison of setups (common random numbers) and the side-by-side report.
 
-mod common;
+use crate::common;
 
 use common::*;
 use funnelsim::analysis::summary::{results, uplift};

@@ -603,7 +603,7 @@ proptest! {
 // through the very code the targets run.
 // ---------------------------------------------------------------------------
 
-#[path = "../fuzz/harness.rs"]
+#[path = "../../fuzz/harness.rs"]
 mod harness;
 
 use harness::Outcome;

@@ -1,7 +1,7 @@
 //! The model against closed forms, at a fixed seed, with tolerances from the
 //! Monte Carlo standard error.
 
-mod common;
+use crate::common;
 
 use common::*;
 use funnelsim::scenario::metric::Metric;

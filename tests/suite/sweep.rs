@@ -1,6 +1,6 @@
 //! Sweeps and goal seeking on common random numbers.
 
-mod common;
+use crate::common;
 
 use common::*;
 use funnelsim::analysis::sweep::{self, Answer};
