@@ -199,83 +199,18 @@ pub(super) fn draw_frame(c: &Canvas<'_>, f: Frame) -> Result<Vec<Panel>, Error> 
     let margin = c.px(32.0);
     let inner = c.width - 2.0 * margin;
     let mut top = margin;
-
-    // Title: shrunk (then shortened) to fit one line.
-    let mut ts = c.size(Role::Title);
-    let w = c.text_width(&f.title, ts);
-    if w > inner {
-        // A hair under the exact fit, so that rounding does not then shorten it.
-        ts = (ts * inner / w * 0.995).max(c.size(Role::Title) * 0.7);
-    }
-    let title = c.truncate(&f.title, ts, inner);
-    c.text(&title, (margin, top), ts, INK, Align::Start, Align::Start)?;
-    top += c.font.height(ts) + c.px(14.0);
-
+    top += draw_title(c, &f.title, (margin, top), inner)?;
     let ss = c.size(Role::Subtitle);
     if !f.subtitle.is_empty() {
-        top += c.lines(
-            &c.wrap(&f.subtitle, ss, inner),
-            (margin, top),
-            ss,
-            MUTED,
-            Align::Start,
-        )?;
+        let lines = c.wrap(&f.subtitle, ss, inner);
+        top += c.lines(&lines, (margin, top), ss, MUTED, Align::Start)?;
     }
-
-    // Legend: entries in rows, wrapping when a row is full.
     if !f.legend.is_empty() {
         top += c.px(8.0);
-        let ls = c.size(Role::Legend);
-        let lh = c.font.height(ls);
-        let mark_w = c.px(46.0);
-        let gap = c.px(12.0);
-        let spacing = c.px(40.0);
-        let row_h = lh * 1.45;
-        let (mut x, mut row) = (margin, 0.0);
-        for item in &f.legend {
-            let mark_w = item.mark.width(lh, mark_w);
-            let label = c.truncate(&item.label, ls, inner - mark_w - gap);
-            let w = mark_w + gap + c.text_width(&label, ls);
-            if x > margin && x + w > margin + inner {
-                x = margin;
-                row += row_h;
-            }
-            let y = top + row;
-            draw_mark(
-                c,
-                item.mark,
-                Rect {
-                    left: x,
-                    top: y,
-                    right: x + mark_w,
-                    bottom: y + lh,
-                },
-            )?;
-            c.text(
-                &label,
-                (x + mark_w + gap, y),
-                ls,
-                INK,
-                Align::Start,
-                Align::Start,
-            )?;
-            x += mark_w + gap + c.text_width(&label, ls) + spacing;
-        }
-        top += row + row_h;
+        top += draw_legend(c, &f.legend, (margin, top), inner)?;
     }
     top += c.px(14.0);
-
-    // Footnote, from the bottom up.
-    let fs = c.size(Role::Footnote);
-    let foot: Vec<String> = f
-        .footnote
-        .iter()
-        .flat_map(|p| c.wrap(p, fs, inner))
-        .collect();
-    let mut bottom = c.height - margin * 0.75 - foot.len() as f64 * c.line_height(fs);
-    c.lines(&foot, (margin, bottom), fs, MUTED, Align::Start)?;
-    bottom -= if foot.is_empty() { 0.0 } else { c.px(18.0) };
-
+    let bottom = draw_footnote(c, &f.footnote, margin, inner)?;
     // Panels side by side.
     let n = f.panels.len().max(1) as f64;
     let panel_gap = c.px(56.0);
@@ -283,46 +218,141 @@ pub(super) fn draw_frame(c: &Canvas<'_>, f: Frame) -> Result<Vec<Panel>, Error> 
     let mut panels = Vec::new();
     for (i, p) in f.panels.into_iter().enumerate() {
         let left = margin + i as f64 * (panel_w + panel_gap);
-        panels.push(draw_panel(
-            c,
-            p,
-            Rect {
-                left,
-                top,
-                right: left + panel_w,
-                bottom,
-            },
-        )?);
+        let area = Rect {
+            left,
+            top,
+            right: left + panel_w,
+            bottom,
+        };
+        panels.push(draw_panel(c, p, area)?);
     }
     Ok(panels)
 }
 
+/// The title, shrunk (then shortened) to fit one line; returns the height used.
+fn draw_title(c: &Canvas<'_>, title: &str, at: (f64, f64), inner: f64) -> Result<f64, Error> {
+    let mut ts = c.size(Role::Title);
+    let w = c.text_width(title, ts);
+    if w > inner {
+        // A hair under the exact fit, so that rounding does not then shorten it.
+        ts = (ts * inner / w * 0.995).max(c.size(Role::Title) * 0.7);
+    }
+    let title = c.truncate(title, ts, inner);
+    c.text(&title, at, ts, INK, Align::Start, Align::Start)?;
+    Ok(c.font.height(ts) + c.px(14.0))
+}
+
+/// The legend: entries in rows, wrapping when a row is full; returns the height used.
+fn draw_legend(
+    c: &Canvas<'_>,
+    legend: &[LegendItem],
+    (margin, top): (f64, f64),
+    inner: f64,
+) -> Result<f64, Error> {
+    let ls = c.size(Role::Legend);
+    let lh = c.font.height(ls);
+    let mark_w = c.px(46.0);
+    let gap = c.px(12.0);
+    let spacing = c.px(40.0);
+    let row_h = lh * 1.45;
+    let (mut x, mut row) = (margin, 0.0);
+    for item in legend {
+        let mark_w = item.mark.width(lh, mark_w);
+        let label = c.truncate(&item.label, ls, inner - mark_w - gap);
+        let w = mark_w + gap + c.text_width(&label, ls);
+        if x > margin && x + w > margin + inner {
+            x = margin;
+            row += row_h;
+        }
+        let y = top + row;
+        let mark = Rect {
+            left: x,
+            top: y,
+            right: x + mark_w,
+            bottom: y + lh,
+        };
+        draw_mark(c, item.mark, mark)?;
+        let at = (x + mark_w + gap, y);
+        c.text(&label, at, ls, INK, Align::Start, Align::Start)?;
+        x += mark_w + gap + c.text_width(&label, ls) + spacing;
+    }
+    Ok(row + row_h)
+}
+
+/// The footnote, from the bottom up; returns where the panels must end.
+fn draw_footnote(
+    c: &Canvas<'_>,
+    footnote: &[String],
+    margin: f64,
+    inner: f64,
+) -> Result<f64, Error> {
+    let fs = c.size(Role::Footnote);
+    let foot: Vec<String> = footnote
+        .iter()
+        .flat_map(|p| c.wrap(p, fs, inner))
+        .collect();
+    let bottom = c.height - margin * 0.75 - foot.len() as f64 * c.line_height(fs);
+    c.lines(&foot, (margin, bottom), fs, MUTED, Align::Start)?;
+    Ok(bottom - if foot.is_empty() { 0.0 } else { c.px(18.0) })
+}
+
+/// A panel's heading in up to two lines (a longer one is shortened at the end
+/// of the second); returns the height used.
+fn draw_heading(c: &Canvas<'_>, heading: &str, area: &Rect) -> Result<f64, Error> {
+    let hs = c.size(Role::Heading);
+    let width = area.right - area.left;
+    let mut lines = c.wrap(heading, hs, width);
+    if lines.len() > 2 {
+        let rest = lines[1..].join(" ");
+        lines.truncate(1);
+        lines.push(rest);
+    }
+    let lines: Vec<String> = lines.iter().map(|l| c.truncate(l, hs, width)).collect();
+    let used = c.lines(&lines, (area.left, area.top), hs, INK, Align::Start)?;
+    Ok(used - c.line_height(hs) + c.font.height(hs) + c.px(16.0))
+}
+
+/// The x tick labels, category labels wrapped to their slots, and each one's width.
+fn x_tick_labels(c: &Canvas<'_>, x: &Axis, plot_w: f64) -> (Vec<Vec<String>>, Vec<f64>) {
+    let ts = c.size(Role::Tick);
+    let slots = if x.scale == Scale::Category {
+        x.ticks.len().max(1) as f64
+    } else {
+        0.0
+    };
+    let labels: Vec<Vec<String>> = x
+        .ticks
+        .iter()
+        .map(|(_, l)| {
+            if slots > 0.0 {
+                let max = plot_w / slots * 0.94;
+                l.split('\n')
+                    .flat_map(|line| c.wrap(line, ts, max))
+                    .map(|line| c.truncate(&line, ts, max))
+                    .collect()
+            } else {
+                vec![l.clone()]
+            }
+        })
+        .collect();
+    let widths = labels
+        .iter()
+        .map(|ls| ls.iter().map(|l| c.text_width(l, ts)).fold(0.0, f64::max))
+        .collect();
+    (labels, widths)
+}
+
 /// Lays out and draws one panel's heading, axes and grid inside `area`.
 pub(super) fn draw_panel(c: &Canvas<'_>, p: PanelSpec, area: Rect) -> Result<Panel, Error> {
-    let (ts, ats, hs) = (
-        c.size(Role::Tick),
-        c.size(Role::AxisTitle),
-        c.size(Role::Heading),
-    );
+    let (ts, ats) = (c.size(Role::Tick), c.size(Role::AxisTitle));
     let tick_len = c.px(8.0);
     let gap = c.px(10.0);
     let mut top = area.top;
     if let Some(h) = &p.heading {
-        // Up to two lines; a longer heading is shortened at the end of the second.
-        let width = area.right - area.left;
-        let mut lines = c.wrap(h, hs, width);
-        if lines.len() > 2 {
-            let rest = lines[1..].join(" ");
-            lines.truncate(1);
-            lines.push(rest);
-        }
-        let lines: Vec<String> = lines.iter().map(|l| c.truncate(l, hs, width)).collect();
-        let used = c.lines(&lines, (area.left, top), hs, INK, Align::Start)?;
-        top += used - c.line_height(hs) + c.font.height(hs) + c.px(16.0);
+        top += draw_heading(c, h, &area)?;
     }
     // Half a tick label sticks out above the top gridline.
     top += c.font.height(ts) * 0.6;
-
     let y_title_w = c.font.height(ats);
     let y_label_w =
         p.y.ticks
@@ -331,32 +361,8 @@ pub(super) fn draw_panel(c: &Canvas<'_>, p: PanelSpec, area: Rect) -> Result<Pan
             .fold(0.0, f64::max);
     let left = area.left + y_title_w + gap * 1.5 + y_label_w + gap;
     let plot_w0 = area.right - left;
-
     // X tick labels: fit category labels to their slots; thin numeric ones that would collide.
-    let slots = if p.x.scale == Scale::Category {
-        p.x.ticks.len().max(1) as f64
-    } else {
-        0.0
-    };
-    let x_labels: Vec<Vec<String>> =
-        p.x.ticks
-            .iter()
-            .map(|(_, l)| {
-                if slots > 0.0 {
-                    let max = plot_w0 / slots * 0.94;
-                    l.split('\n')
-                        .flat_map(|line| c.wrap(line, ts, max))
-                        .map(|line| c.truncate(&line, ts, max))
-                        .collect()
-                } else {
-                    vec![l.clone()]
-                }
-            })
-            .collect();
-    let label_w: Vec<f64> = x_labels
-        .iter()
-        .map(|ls| ls.iter().map(|l| c.text_width(l, ts)).fold(0.0, f64::max))
-        .collect();
+    let (x_labels, label_w) = x_tick_labels(c, &p.x, plot_w0);
     // Room on the right for half of the last label.
     let last_over = match (p.x.scale, p.x.ticks.last(), label_w.last()) {
         (Scale::Category, _, _) | (_, None, _) | (_, _, None) => 0.0,
@@ -381,8 +387,27 @@ pub(super) fn draw_panel(c: &Canvas<'_>, p: PanelSpec, area: Rect) -> Result<Pan
         x: p.x,
         y: p.y,
     };
+    draw_axes(c, &panel, &x_labels, &label_w)?;
+    draw_axis_titles(c, &panel, &area)?;
+    Ok(panel)
+}
 
-    // Which x labels to show: every k-th so that neighbours do not touch.
+/// Gridlines, the axis line, ticks and tick labels (every k-th x label, so
+/// that neighbours do not touch).
+fn draw_axes(
+    c: &Canvas<'_>,
+    panel: &Panel,
+    x_labels: &[Vec<String>],
+    label_w: &[f64],
+) -> Result<(), Error> {
+    let ts = c.size(Role::Tick);
+    let (tick_len, gap) = (c.px(8.0), c.px(10.0));
+    let Rect {
+        left,
+        top,
+        right,
+        bottom,
+    } = panel.plot;
     let xs: Vec<f64> = panel.x.ticks.iter().map(|(v, _)| panel.px(*v)).collect();
     let mut every = 1;
     while every < xs.len() {
@@ -394,8 +419,6 @@ pub(super) fn draw_panel(c: &Canvas<'_>, p: PanelSpec, area: Rect) -> Result<Pan
         }
         every += 1;
     }
-
-    // Gridlines, axis line, ticks and labels.
     let thin = c.px(1.5).max(1.0);
     for (v, label) in &panel.y.ticks {
         let y = panel.py(*v);
@@ -404,35 +427,33 @@ pub(super) fn draw_panel(c: &Canvas<'_>, p: PanelSpec, area: Rect) -> Result<Pan
         }
         c.text(label, (left - gap, y), ts, MUTED, Align::End, Align::Middle)?;
     }
-    for (i, ((v, _), ls)) in panel.x.ticks.iter().zip(&x_labels).enumerate() {
+    for (i, ((v, _), ls)) in panel.x.ticks.iter().zip(x_labels).enumerate() {
         let x = panel.px(*v);
         if panel.x.grid {
             c.line(&[(x, top), (x, bottom)], GRID, thin)?;
         }
         if i % every == 0 {
             c.line(&[(x, bottom), (x, bottom + tick_len)], AXIS, thin)?;
-            c.lines(
-                ls,
-                (x, bottom + tick_len + gap * 0.6),
-                ts,
-                MUTED,
-                Align::Middle,
-            )?;
+            let at = (x, bottom + tick_len + gap * 0.6);
+            c.lines(ls, at, ts, MUTED, Align::Middle)?;
         }
     }
-    c.line(&[(left, bottom), (right, bottom)], AXIS, c.px(2.0).max(1.0))?;
+    c.line(&[(left, bottom), (right, bottom)], AXIS, c.px(2.0).max(1.0))
+}
 
-    // Axis titles: x centred below, y reading upwards on the left.
+/// Axis titles: x centred below, y reading upwards on the left.
+fn draw_axis_titles(c: &Canvas<'_>, panel: &Panel, area: &Rect) -> Result<(), Error> {
+    let ats = c.size(Role::AxisTitle);
+    let Rect {
+        left,
+        top,
+        right,
+        bottom,
+    } = panel.plot;
     if !panel.x.title.is_empty() {
         let t = c.truncate(&panel.x.title, ats, area.right - area.left);
-        c.text(
-            &t,
-            ((left + right) / 2.0, area.bottom),
-            ats,
-            INK,
-            Align::Middle,
-            Align::End,
-        )?;
+        let at = ((left + right) / 2.0, area.bottom);
+        c.text(&t, at, ats, INK, Align::Middle, Align::End)?;
     }
     let t = c.truncate(&panel.y.title, ats, bottom - area.top);
     c.text_rotated(
@@ -443,8 +464,7 @@ pub(super) fn draw_panel(c: &Canvas<'_>, p: PanelSpec, area: Rect) -> Result<Pan
         Align::Middle,
         Align::Start,
         true,
-    )?;
-    Ok(panel)
+    )
 }
 
 // ---------------------------------------------------------------------------
