@@ -175,94 +175,112 @@ pub(super) fn monthly_chart(c: &Canvas<'_>, ctx: &Ctx<'_>, metric: Metric) -> Re
     Ok(true)
 }
 
-/// won_distribution.png: won deals per run, a histogram per setup, targets marked with P(target).
-pub(super) fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
-    let r = ctx.r;
-    let metric = Metric::Won;
+/// A histogram of one metric per run, a histogram per setup, reference lines
+/// with each setup's chance noted: what won_distribution.png and ltv_cac.png share.
+struct HistogramChart {
+    metric: Metric,
+    /// Whole-number values (one bin a value where they fit).
+    integer: bool,
+    /// The share of runs of each tail left out of the range (they land in the outermost bins).
+    trim: f64,
+    refs: Vec<Reference>,
+    title: String,
+    x_title: String,
+    /// How a median reads in the legend.
+    median: fn(f64) -> String,
+    /// Footnote paragraphs after the common ones.
+    more_notes: Vec<String>,
+}
+
+fn histogram_chart(c: &Canvas<'_>, ctx: &Ctx<'_>, chart: HistogramChart) -> Result<bool, Error> {
+    let metric = chart.metric;
     let (dists, undefined) = ctx.distributions(metric);
-    // Targets on won (one per distinct value), with each setup's chance of meeting it.
-    let mut targets = crate::report::kpis::target_rows(r);
-    targets.retain(|t| t.goal.metric == metric);
-    let refs: Vec<Reference> = targets
-        .iter()
-        .map(|t| {
-            let (value, comparison) = (t.goal.value, t.goal.comparison);
-            let mut notes = vec![NoteLine {
-                mark: Some(Mark::Rule),
-                text: fill(
-                    ctx.w.note_heading,
-                    &[
-                        (
-                            "label",
-                            &fill(
-                                ctx.w.target,
-                                &[(
-                                    "target",
-                                    &format!(
-                                        "{} {}",
-                                        comparison.math_symbol(),
-                                        thousands(value, decimals_for(value))
-                                    ),
-                                )],
-                            ),
-                        ),
-                        ("chance", ctx.w.chance),
-                    ],
-                ),
-            }];
-            for (i, (s, p)) in r.setups.iter().zip(&t.p_met).enumerate() {
-                if let Some(p) = *p {
-                    notes.push(NoteLine {
-                        mark: Some(Mark::Hist(setup_style(i).colour)),
-                        text: ctx.name_value(&s.name, &format::percent(p)),
-                    });
-                }
-            }
-            Reference { x: value, notes }
-        })
-        .collect();
-    let h = histogram_data(
-        &dists,
-        true,
-        0.0,
-        &targets.iter().map(|t| t.goal.value).collect::<Vec<_>>(),
+    let xs: Vec<f64> = chart.refs.iter().map(|r| r.x).collect();
+    let h = histogram_data(&dists, chart.integer, chart.trim, &xs);
+    let note_lines = chart.refs.iter().map(|r| r.notes.len()).max().unwrap_or(0);
+    let runs = thousands(ctx.r.runs as f64, 0);
+    let mut footnote = distribution_footnote(
+        ctx,
+        h.clamped,
+        undefined,
+        fill(ctx.w.hist_note, &[("runs", &runs)]),
     );
-    let note_lines = refs.iter().map(|r| r.notes.len()).max().unwrap_or(0);
-    let months = ctx.months();
-    let runs = thousands(r.runs as f64, 0);
+    footnote.extend(chart.more_notes);
     let frame = Frame {
-        title: ctx.title(&fill(ctx.w.won_title, &[("months", &months)])),
+        title: chart.title,
         subtitle: ctx.subtitle(),
         legend: ctx.setup_legend(hist_mark, |_, s| {
-            median_suffix(ctx, s.metric(metric), |v| thousands(v, 0))
+            median_suffix(ctx, s.metric(metric), chart.median)
         }),
         panels: vec![PanelSpec {
             heading: None,
-            x: Axis::linear(
-                fill(ctx.w.won_x, &[("months", &months)]),
-                h.bins.lo,
-                h.bins.hi(),
-                NumberStyle::Plain,
-            ),
+            x: Axis::linear(chart.x_title, h.bins.lo, h.bins.hi(), NumberStyle::Plain),
             y: share_axis(c, ctx, h.max_share, note_lines),
         }],
-        footnote: distribution_footnote(
-            ctx,
-            h.clamped,
-            undefined,
-            fill(ctx.w.hist_note, &[("runs", &runs)]),
-        ),
+        footnote,
     };
     let panels = draw_frame(c, frame)?;
-    draw_histograms(c, ctx, &panels[0], &h, &refs)?;
+    draw_histograms(c, ctx, &panels[0], &h, &chart.refs)?;
     Ok(true)
+}
+
+/// A reference line's note: its label, then each setup's chance (where it has one).
+fn reference(ctx: &Ctx<'_>, x: f64, label: &str, chances: &[Option<f64>]) -> Reference {
+    let mut notes = vec![NoteLine {
+        mark: Some(Mark::Rule),
+        text: fill(
+            ctx.w.note_heading,
+            &[("label", label), ("chance", ctx.w.chance)],
+        ),
+    }];
+    for (i, (s, p)) in ctx.r.setups.iter().zip(chances).enumerate() {
+        if let Some(p) = *p {
+            notes.push(NoteLine {
+                mark: Some(Mark::Hist(setup_style(i).colour)),
+                text: ctx.name_value(&s.name, &format::percent(p)),
+            });
+        }
+    }
+    Reference { x, notes }
+}
+
+/// won_distribution.png: won deals per run, a histogram per setup, targets marked with P(target).
+pub(super) fn won_distribution_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
+    let metric = Metric::Won;
+    // Targets on won (one per distinct goal), with each setup's chance of meeting it.
+    let mut targets = crate::report::kpis::target_rows(ctx.r);
+    targets.retain(|t| t.goal.metric == metric);
+    let refs = targets
+        .iter()
+        .map(|t| {
+            let value = t.goal.value;
+            let target = format!(
+                "{} {}",
+                t.goal.comparison.math_symbol(),
+                thousands(value, decimals_for(value))
+            );
+            let label = fill(ctx.w.target, &[("target", &target)]);
+            reference(ctx, value, &label, &t.p_met)
+        })
+        .collect();
+    let months = ctx.months();
+    let chart = HistogramChart {
+        metric,
+        integer: true,
+        trim: 0.0,
+        refs,
+        title: ctx.title(&fill(ctx.w.won_title, &[("months", &months)])),
+        x_title: fill(ctx.w.won_x, &[("months", &months)]),
+        median: |v| thousands(v, 0),
+        more_notes: Vec::new(),
+    };
+    histogram_chart(c, ctx, chart)
 }
 
 /// ltv_cac.png: LTV/CAC per run, a histogram per setup, the 3.0 bar (and any target) marked.
 pub(super) fn ltv_cac_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
     let r = ctx.r;
     let metric = Metric::LtvToCac;
-    let (dists, undefined) = ctx.distributions(metric);
     let mut lines: Vec<(f64, String)> = vec![(3.0, ctx.w.ltv_bar.to_string())];
     for t in r.setups.iter().flat_map(|s| &s.targets) {
         let goal = &t.goal;
@@ -271,36 +289,19 @@ pub(super) fn ltv_cac_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error
             lines.push((goal.value, fill(ctx.w.target, &[("target", &target)])));
         }
     }
-    let refs: Vec<Reference> = lines
+    let refs = lines
         .iter()
         .map(|(value, label)| {
-            let mut notes = vec![NoteLine {
-                mark: Some(Mark::Rule),
-                text: fill(
-                    ctx.w.note_heading,
-                    &[("label", label), ("chance", ctx.w.chance)],
-                ),
-            }];
-            for (i, s) in r.setups.iter().enumerate() {
-                let p = share(ctx.runs[i].runs.iter().map(|x| x.get(metric)), |x| {
-                    x >= *value
-                });
-                notes.push(NoteLine {
-                    mark: Some(Mark::Hist(setup_style(i).colour)),
-                    text: ctx.name_value(&s.name, &format::percent(p)),
-                });
-            }
-            Reference { x: *value, notes }
+            let chances: Vec<Option<f64>> = (0..r.setups.len())
+                .map(|i| {
+                    Some(share(ctx.runs[i].runs.iter().map(|x| x.get(metric)), |x| {
+                        x >= *value
+                    }))
+                })
+                .collect();
+            reference(ctx, *value, label, &chances)
         })
         .collect();
-    let h = histogram_data(
-        &dists,
-        false,
-        0.005,
-        &lines.iter().map(|l| l.0).collect::<Vec<_>>(),
-    );
-    let note_lines = refs.iter().map(|r| r.notes.len()).max().unwrap_or(0);
-    let runs = thousands(r.runs as f64, 0);
     let medians: Vec<String> = r
         .setups
         .iter()
@@ -321,45 +322,25 @@ pub(super) fn ltv_cac_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error
     } else {
         r.currency.clone()
     };
-    let mut footnote = distribution_footnote(
-        ctx,
-        h.clamped,
-        undefined,
-        fill(ctx.w.hist_note, &[("runs", &runs)]),
+    let list = medians.join(ctx.w.list_sep);
+    let medians_note = fill(
+        ctx.w.ltv_medians,
+        &[("currency", &currency), ("list", &list)],
     );
-    footnote.push(format!(
-        "{}{}{}",
-        ctx.w.ltv_note,
-        ctx.w.sentence_sep,
-        fill(
-            ctx.w.ltv_medians,
-            &[
-                ("currency", &currency),
-                ("list", &medians.join(ctx.w.list_sep))
-            ]
-        )
-    ));
-    let frame = Frame {
+    let chart = HistogramChart {
+        metric,
+        integer: false,
+        trim: 0.005,
+        refs,
         title: ctx.title(ctx.w.ltv_title),
-        subtitle: ctx.subtitle(),
-        legend: ctx.setup_legend(hist_mark, |_, s| {
-            median_suffix(ctx, s.metric(metric), |v| format!("{v:.2}"))
-        }),
-        panels: vec![PanelSpec {
-            heading: None,
-            x: Axis::linear(
-                ctx.w.ltv_x.into(),
-                h.bins.lo,
-                h.bins.hi(),
-                NumberStyle::Plain,
-            ),
-            y: share_axis(c, ctx, h.max_share, note_lines),
-        }],
-        footnote,
+        x_title: ctx.w.ltv_x.into(),
+        median: |v| format!("{v:.2}"),
+        more_notes: vec![format!(
+            "{}{}{medians_note}",
+            ctx.w.ltv_note, ctx.w.sentence_sep
+        )],
     };
-    let panels = draw_frame(c, frame)?;
-    draw_histograms(c, ctx, &panels[0], &h, &refs)?;
-    Ok(true)
+    histogram_chart(c, ctx, chart)
 }
 
 /// uplift.png: per run, each setup's opportunities and won deals divided by the
