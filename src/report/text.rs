@@ -197,7 +197,6 @@ pub fn sweep_text(s: &crate::analysis::sweep::Sweep) -> String {
 
 /// The answer of a goal search and the KPI cascade that goes with it.
 pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
-    use crate::analysis::sweep::Answer;
     let mut out = format!(
         "{}: {} with {} confidence, solving {} ({} runs a point, seed {})\n\n",
         t.scenario,
@@ -207,18 +206,43 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
         format::thousands(t.runs as f64, 0),
         t.seed
     );
-    let n = |x: f64| crate::scenario::dist::format_number((x * 1e3).round() / 1e3);
+    let (answer, at) = answer_text(t);
+    out.push_str(&answer);
+    out.push_str(&format!(
+        "\nP(goal) by value: {}\n",
+        t.curve
+            .iter()
+            .map(|(x, p)| format!("{} → {}", short_number(*x), format::percent(*p)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    out.push_str(&format!(
+        "\nKPI cascade {at}: what each team must deliver a month (mean, p10–p90)\n\n"
+    ));
+    out.push_str(&cascade_table(&t.cascade).render());
+    out
+}
+
+/// A parameter value to three decimals.
+fn short_number(x: f64) -> String {
+    crate::scenario::dist::format_number((x * 1e3).round() / 1e3)
+}
+
+/// The answer of a goal search in a sentence or two, and where its cascade is taken.
+fn answer_text(t: &crate::analysis::sweep::Target) -> (String, &'static str) {
+    use crate::analysis::sweep::Answer;
+    let n = short_number;
     let least = if t.increasing { "least" } else { "most" };
-    let at = match &t.answer {
-        Answer::Found { value, p_goal } => {
-            out.push_str(&format!(
+    match &t.answer {
+        Answer::Found { value, p_goal } => (
+            format!(
                 "Answer: {} = {} is the {least} value that meets the goal: P = {}.\n",
                 t.axis.title(),
                 n(*value),
                 format::percent(*p_goal)
-            ));
-            "at the answer"
-        }
+            ),
+            "at the answer",
+        ),
         Answer::NonMonotone {
             feasible,
             best_value,
@@ -234,40 +258,35 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
                     }
                 })
                 .collect();
-            out.push_str(&format!(
-                "P(goal) is not monotone in {} over this range: no single threshold answers it.\nThe goal is met with the confidence for {}; the best point is {} (P = {}).\n",
-                t.axis.title(),
-                spans.join(", "),
-                n(*best_value),
-                format::percent(*best_p_goal)
-            ));
-            "at the best point"
+            (
+                format!(
+                    "P(goal) is not monotone in {} over this range: no single threshold answers it.\nThe goal is met with the confidence for {}; the best point is {} (P = {}).\n",
+                    t.axis.title(),
+                    spans.join(", "),
+                    n(*best_value),
+                    format::percent(*best_p_goal)
+                ),
+                "at the best point",
+            )
         }
         Answer::Unreachable {
             best_value,
             best_p_goal,
-        } => {
-            out.push_str(&format!(
+        } => (
+            format!(
                 "No value in the range meets the goal with {} confidence; the best is {} = {} with P = {}.\n",
                 format::percent(t.confidence),
                 t.axis.title(),
                 n(*best_value),
                 format::percent(*best_p_goal)
-            ));
-            "at the best point"
-        }
-    };
-    out.push_str(&format!(
-        "\nP(goal) by value: {}\n",
-        t.curve
-            .iter()
-            .map(|(x, p)| format!("{} → {}", n(*x), format::percent(*p)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    out.push_str(&format!(
-        "\nKPI cascade {at}: what each team must deliver a month (mean, p10–p90)\n\n"
-    ));
+            ),
+            "at the best point",
+        ),
+    }
+}
+
+/// The KPI cascade: a row per stage with its owner, mean a month, p10–p90 and conversion.
+fn cascade_table(cascade: &crate::analysis::sweep::Cascade) -> Table {
     let mut table = Table::new(vec![
         "Stage".into(),
         "Owner".into(),
@@ -275,7 +294,7 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
         "p10–p90".into(),
         "conversion".into(),
     ]);
-    for stage in &t.cascade.stages {
+    for stage in &cascade.stages {
         let s = &stage.per_month;
         let v = |x: Option<f64>| x.map_or("n/a".into(), |x| format::thousands(x, 1));
         table.row(vec![
@@ -288,6 +307,5 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
             }),
         ]);
     }
-    out.push_str(&table.render());
-    out
+    table
 }
