@@ -133,62 +133,9 @@ pub(super) fn read_sources(root: &Reader<'_>) -> InputResult<Vec<Source>> {
             node: item,
             prefix: format!("source.{name}"),
         };
-        let leads_per_month = r
-            .opt_uncertain("leads_per_month", Domain::NonNegative)?
-            .ok_or_else(|| {
-                InputError::new("missing `leads_per_month`")
-                    .at(&item.origin)
-                    .key(r.path("leads_per_month"))
-                    .hint("e.g. leads_per_month = 300 or { range = [200, 400] }")
-            })?;
-        if leads_per_month.dist.quantile(0.5) > MAX_LEADS_PER_MONTH {
-            return Err(r
-                .error(
-                    "leads_per_month",
-                    "more leads a month than funnelsim simulates",
-                )
-                .hint(format!(
-                    "at most {MAX_LEADS_PER_MONTH:e} leads a month per source"
-                )));
-        }
-        let seasonality = match r.value("seasonality") {
-            None => [1.0; 12],
-            Some(n) => {
-                let Value::Array(vals) = &n.value else {
-                    return Err(type_error(
-                        n,
-                        &r.path("seasonality"),
-                        "an array of 12 numbers",
-                    ));
-                };
-                let values: Option<Vec<f64>> = vals.iter().map(as_f64).collect();
-                match values {
-                    Some(v) if v.len() == 12 && v.iter().all(|x| x.is_finite() && *x >= 0.0) => v.try_into().expect("12 values"),
-                    Some(v) if v.len() != 12 => return Err(r.error("seasonality", format!("expected 12 monthly factors, found {}", v.len())).hint("one factor per calendar month, January first")),
-                    _ => return Err(r.error("seasonality", "every factor must be a number >= 0").hint("e.g. seasonality = [1.0, 1.0, 1.2, 1.0, 1.0, 0.9, 0.8, 0.9, 1.0, 1.1, 1.1, 1.0]")),
-                }
-            }
-        };
-        let cost = match (
-            r.opt_uncertain("cost_per_lead", Domain::NonNegative)?,
-            r.opt_uncertain("budget_per_month", Domain::NonNegative)?,
-        ) {
-            (Some(_), Some(_)) => {
-                return Err(r
-                    .error(
-                        "budget_per_month",
-                        "a source has cost_per_lead or budget_per_month, not both",
-                    )
-                    .hint("remove one of them"));
-            }
-            (Some(c), None) => LeadCost::PerLead(c),
-            (None, Some(b)) => LeadCost::BudgetPerMonth(b),
-            (None, None) => LeadCost::PerLead(Uncertain::fixed(
-                r.path("cost_per_lead"),
-                0.0,
-                Domain::NonNegative,
-            )),
-        };
+        let leads_per_month = read_leads_per_month(&r, item)?;
+        let seasonality = read_seasonality(&r)?;
+        let cost = read_lead_cost(&r)?;
         sources.push(Source {
             leads_per_month,
             seasonality,
@@ -203,6 +150,80 @@ pub(super) fn read_sources(root: &Reader<'_>) -> InputResult<Vec<Source>> {
         });
     }
     Ok(sources)
+}
+
+/// A source's `leads_per_month`: required, and within what funnelsim simulates.
+fn read_leads_per_month(r: &Reader<'_>, item: &Node) -> InputResult<Uncertain> {
+    let leads_per_month = r
+        .opt_uncertain("leads_per_month", Domain::NonNegative)?
+        .ok_or_else(|| {
+            InputError::new("missing `leads_per_month`")
+                .at(&item.origin)
+                .key(r.path("leads_per_month"))
+                .hint("e.g. leads_per_month = 300 or { range = [200, 400] }")
+        })?;
+    if leads_per_month.dist.quantile(0.5) > MAX_LEADS_PER_MONTH {
+        return Err(r
+            .error(
+                "leads_per_month",
+                "more leads a month than funnelsim simulates",
+            )
+            .hint(format!(
+                "at most {MAX_LEADS_PER_MONTH:e} leads a month per source"
+            )));
+    }
+    Ok(leads_per_month)
+}
+
+/// A source's `seasonality`: twelve factors >= 0, January first (default all 1).
+fn read_seasonality(r: &Reader<'_>) -> InputResult<[f64; 12]> {
+    let Some(n) = r.value("seasonality") else {
+        return Ok([1.0; 12]);
+    };
+    let Value::Array(vals) = &n.value else {
+        return Err(type_error(
+            n,
+            &r.path("seasonality"),
+            "an array of 12 numbers",
+        ));
+    };
+    let values: Option<Vec<f64>> = vals.iter().map(as_f64).collect();
+    match values {
+        Some(v) if v.len() == 12 && v.iter().all(|x| x.is_finite() && *x >= 0.0) => {
+            Ok(v.try_into().expect("12 values"))
+        }
+        Some(v) if v.len() != 12 => Err(r
+            .error(
+                "seasonality",
+                format!("expected 12 monthly factors, found {}", v.len()),
+            )
+            .hint("one factor per calendar month, January first")),
+        _ => Err(r
+            .error("seasonality", "every factor must be a number >= 0")
+            .hint("e.g. seasonality = [1.0, 1.0, 1.2, 1.0, 1.0, 0.9, 0.8, 0.9, 1.0, 1.1, 1.1, 1.0]")),
+    }
+}
+
+/// How a source's leads are paid for: `cost_per_lead` or `budget_per_month`, not both (default 0 a lead).
+fn read_lead_cost(r: &Reader<'_>) -> InputResult<LeadCost> {
+    match (
+        r.opt_uncertain("cost_per_lead", Domain::NonNegative)?,
+        r.opt_uncertain("budget_per_month", Domain::NonNegative)?,
+    ) {
+        (Some(_), Some(_)) => Err(r
+            .error(
+                "budget_per_month",
+                "a source has cost_per_lead or budget_per_month, not both",
+            )
+            .hint("remove one of them")),
+        (Some(c), None) => Ok(LeadCost::PerLead(c)),
+        (None, Some(b)) => Ok(LeadCost::BudgetPerMonth(b)),
+        (None, None) => Ok(LeadCost::PerLead(Uncertain::fixed(
+            r.path("cost_per_lead"),
+            0.0,
+            Domain::NonNegative,
+        ))),
+    }
 }
 
 pub(super) fn read_marketing(root: &Reader<'_>) -> InputResult<Marketing> {
