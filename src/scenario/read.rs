@@ -34,39 +34,9 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
     let sources = read_sources(&root)?;
     let marketing = read_marketing(&root)?;
     let follow_up = read_follow_up(&root)?;
-    let is = root.table("inside_sales", "inside_sales")?;
-    let inside_sales = InsideSales {
-        reps: is.whole("reps", 0, 100_000, 0)? as u32,
-        mqls_per_rep_per_day: is.uncertain("mqls_per_rep_per_day", Domain::NonNegative, 20.0)?,
-        cost_per_rep_per_month: is.uncertain("cost_per_rep_per_month", Domain::NonNegative, 0.0)?,
-    };
-    let s = root.table("sales", "sales")?;
-    let sales = Sales {
-        reps: s.whole("reps", 0, 100_000, 5)? as u32,
-        inbound_mqls_per_rep_per_day: s.uncertain(
-            "inbound_mqls_per_rep_per_day",
-            Domain::NonNegative,
-            10.0,
-        )?,
-        cost_per_rep_per_month: s.uncertain("cost_per_rep_per_month", Domain::NonNegative, 0.0)?,
-        sql_to_opportunity: s.uncertain("sql_to_opportunity", Domain::Probability, 0.6)?,
-        opportunity_lag_days: s
-            .dist("opportunity_lag_days", Domain::NonNegative, Some(7.0))?
-            .expect("default"),
-        win_rate: s.uncertain("win_rate", Domain::Probability, 0.25)?,
-        sales_cycle_days: s
-            .dist("sales_cycle_days", Domain::NonNegative, Some(45.0))?
-            .expect("default"),
-    };
-    let d = root.table("deal", "deal")?;
-    let deal = Deal {
-        monthly_revenue: d
-            .dist("monthly_revenue", Domain::NonNegative, Some(0.0))?
-            .expect("default"),
-        gross_margin: d.uncertain("gross_margin", Domain::Probability, 0.75)?,
-        monthly_churn: d.uncertain("monthly_churn", Domain::Probability, 0.015)?,
-        max_lifetime_months: d.whole("max_lifetime_months", 1, 1200, 60)? as u32,
-    };
+    let inside_sales = read_inside_sales(&root)?;
+    let sales = read_sales(&root)?;
+    let deal = read_deal(&root)?;
     let costs = root.table("costs", "costs")?;
     let fixed_cost_per_month = costs.uncertain("fixed_per_month", Domain::NonNegative, 0.0)?;
     let targets = read_targets(&root)?;
@@ -88,6 +58,48 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
         fixed_cost_per_month,
         targets,
         chart,
+    })
+}
+
+pub(super) fn read_inside_sales(root: &Reader<'_>) -> InputResult<InsideSales> {
+    let is = root.table("inside_sales", "inside_sales")?;
+    Ok(InsideSales {
+        reps: is.whole("reps", 0, 100_000, 0)? as u32,
+        mqls_per_rep_per_day: is.uncertain("mqls_per_rep_per_day", Domain::NonNegative, 20.0)?,
+        cost_per_rep_per_month: is.uncertain("cost_per_rep_per_month", Domain::NonNegative, 0.0)?,
+    })
+}
+
+pub(super) fn read_sales(root: &Reader<'_>) -> InputResult<Sales> {
+    let s = root.table("sales", "sales")?;
+    Ok(Sales {
+        reps: s.whole("reps", 0, 100_000, 5)? as u32,
+        inbound_mqls_per_rep_per_day: s.uncertain(
+            "inbound_mqls_per_rep_per_day",
+            Domain::NonNegative,
+            10.0,
+        )?,
+        cost_per_rep_per_month: s.uncertain("cost_per_rep_per_month", Domain::NonNegative, 0.0)?,
+        sql_to_opportunity: s.uncertain("sql_to_opportunity", Domain::Probability, 0.6)?,
+        opportunity_lag_days: s
+            .dist("opportunity_lag_days", Domain::NonNegative, Some(7.0))?
+            .expect("default"),
+        win_rate: s.uncertain("win_rate", Domain::Probability, 0.25)?,
+        sales_cycle_days: s
+            .dist("sales_cycle_days", Domain::NonNegative, Some(45.0))?
+            .expect("default"),
+    })
+}
+
+pub(super) fn read_deal(root: &Reader<'_>) -> InputResult<Deal> {
+    let d = root.table("deal", "deal")?;
+    Ok(Deal {
+        monthly_revenue: d
+            .dist("monthly_revenue", Domain::NonNegative, Some(0.0))?
+            .expect("default"),
+        gross_margin: d.uncertain("gross_margin", Domain::Probability, 0.75)?,
+        monthly_churn: d.uncertain("monthly_churn", Domain::Probability, 0.015)?,
+        max_lifetime_months: d.whole("max_lifetime_months", 1, 1200, 60)? as u32,
     })
 }
 
