@@ -111,65 +111,7 @@ impl<'a> Reader<'a> {
                     ));
                 };
                 let form = entry.key.as_str();
-                let (args, named) = match (&entry.node.value, form) {
-                    (Value::Array(items), "range" | "uniform" | "triangular" | "pert") => {
-                        let mut args = Vec::new();
-                        for item in items {
-                            args.push(as_f64(item).ok_or_else(|| {
-                                fail(format!(
-                                    "`{form}` takes numbers, found {}",
-                                    item.value.type_name()
-                                ))
-                            })?);
-                        }
-                        (args, Vec::new())
-                    }
-                    (Value::Table(fields), "normal" | "lognormal" | "beta") => {
-                        let allowed: &[&str] = if form == "lognormal" {
-                            &["median", "p90"]
-                        } else {
-                            &["mean", "sd"]
-                        };
-                        let mut named = Vec::new();
-                        for f in fields {
-                            let Some(&k) = allowed.iter().find(|k| **k == f.key) else {
-                                return Err(fail(format!(
-                                    "`{form}` takes {}, found `{}`",
-                                    allowed.join(" and "),
-                                    f.key
-                                )));
-                            };
-                            named.push((
-                                k,
-                                as_f64(&f.node).ok_or_else(|| {
-                                    fail(format!("`{form}.{k}` must be a number"))
-                                })?,
-                            ));
-                        }
-                        (Vec::new(), named)
-                    }
-                    _ => {
-                        let forms = [
-                            "range",
-                            "uniform",
-                            "triangular",
-                            "pert",
-                            "normal",
-                            "lognormal",
-                            "beta",
-                        ];
-                        let msg = match suggest(form, forms) {
-                            Some(s) if s != form => {
-                                format!("unknown distribution `{form}`; did you mean `{s}`?")
-                            }
-                            _ if forms.contains(&form) => {
-                                format!("`{form}` is written with the wrong shape")
-                            }
-                            _ => format!("unknown distribution `{form}`"),
-                        };
-                        return Err(fail(msg));
-                    }
-                };
+                let (args, named) = form_arguments(form, &entry.node, &fail)?;
                 let mut dist = Dist::fit(form, &args, &named, domain).map_err(fail)?;
                 dist.written = format!("{{ {} }}", render_inline(entry));
                 Ok(Some(dist))
@@ -368,4 +310,74 @@ pub(super) fn render_inline(entry: &doc::Entry) -> String {
         }
     }
     format!("{} = {}", entry.key, value(&entry.node))
+}
+
+/// The arguments of a distribution form: numbers in a list (`range`,
+/// `uniform`, `triangular`, `pert`) or named numbers (`normal`, `lognormal`, `beta`).
+type FormArguments = (Vec<f64>, Vec<(&'static str, f64)>);
+
+fn form_arguments(
+    form: &str,
+    node: &Node,
+    fail: &dyn Fn(String) -> InputError,
+) -> InputResult<FormArguments> {
+    Ok(match (&node.value, form) {
+        (Value::Array(items), "range" | "uniform" | "triangular" | "pert") => {
+            let mut args = Vec::new();
+            for item in items {
+                args.push(as_f64(item).ok_or_else(|| {
+                    fail(format!(
+                        "`{form}` takes numbers, found {}",
+                        item.value.type_name()
+                    ))
+                })?);
+            }
+            (args, Vec::new())
+        }
+        (Value::Table(fields), "normal" | "lognormal" | "beta") => {
+            let allowed: &[&str] = if form == "lognormal" {
+                &["median", "p90"]
+            } else {
+                &["mean", "sd"]
+            };
+            let mut named = Vec::new();
+            for f in fields {
+                let Some(&k) = allowed.iter().find(|k| **k == f.key) else {
+                    return Err(fail(format!(
+                        "`{form}` takes {}, found `{}`",
+                        allowed.join(" and "),
+                        f.key
+                    )));
+                };
+                named.push((
+                    k,
+                    as_f64(&f.node).ok_or_else(|| {
+                        fail(format!("`{form}.{k}` must be a number"))
+                    })?,
+                ));
+            }
+            (Vec::new(), named)
+        }
+        _ => {
+            let forms = [
+                "range",
+                "uniform",
+                "triangular",
+                "pert",
+                "normal",
+                "lognormal",
+                "beta",
+            ];
+            let msg = match suggest(form, forms) {
+                Some(s) if s != form => {
+                    format!("unknown distribution `{form}`; did you mean `{s}`?")
+                }
+                _ if forms.contains(&form) => {
+                    format!("`{form}` is written with the wrong shape")
+                }
+                _ => format!("unknown distribution `{form}`"),
+            };
+            return Err(fail(msg));
+        }
+    })
 }
