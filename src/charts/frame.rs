@@ -164,31 +164,34 @@ pub(super) fn draw_mark(c: &Canvas<'_>, mark: Mark, r: Rect) -> Result<(), Error
             c.rect(square, rgba(colour, FILL_ALPHA))?;
             c.outline(square, rgba(colour, 0.7), c.px(1.5))
         }
-        Mark::Ramp => {
-            let steps = 24;
-            let w = (r.right - r.left) / steps as f64;
-            for k in 0..steps {
-                let colour = ramp((k as f64 + 0.5) / steps as f64);
-                c.rect(
-                    Rect {
-                        left: r.left + k as f64 * w,
-                        right: r.left + (k + 1) as f64 * w + 0.5,
-                        ..square
-                    },
-                    rgba(colour, 1.0),
-                )?;
-            }
-            c.outline(
-                Rect {
-                    left: r.left,
-                    right: r.right,
-                    ..square
-                },
-                AXIS,
-                c.px(1.0).max(1.0),
-            )
-        }
+        Mark::Ramp => draw_ramp_mark(c, r, square),
     }
+}
+
+/// The colour ramp of a heatmap, in `r` at the height of `square`.
+fn draw_ramp_mark(c: &Canvas<'_>, r: Rect, square: Rect) -> Result<(), Error> {
+    let steps = 24;
+    let w = (r.right - r.left) / steps as f64;
+    for k in 0..steps {
+        let colour = ramp((k as f64 + 0.5) / steps as f64);
+        c.rect(
+            Rect {
+                left: r.left + k as f64 * w,
+                right: r.left + (k + 1) as f64 * w + 0.5,
+                ..square
+            },
+            rgba(colour, 1.0),
+        )?;
+    }
+    c.outline(
+        Rect {
+            left: r.left,
+            right: r.right,
+            ..square
+        },
+        AXIS,
+        c.px(1.0).max(1.0),
+    )
 }
 
 /// Draws the common frame of a chart, returning its panels ready for data:
@@ -287,10 +290,7 @@ fn draw_footnote(
     inner: f64,
 ) -> Result<f64, Error> {
     let fs = c.size(Role::Footnote);
-    let foot: Vec<String> = footnote
-        .iter()
-        .flat_map(|p| c.wrap(p, fs, inner))
-        .collect();
+    let foot: Vec<String> = footnote.iter().flat_map(|p| c.wrap(p, fs, inner)).collect();
     let bottom = c.height - margin * 0.75 - foot.len() as f64 * c.line_height(fs);
     c.lines(&foot, (margin, bottom), fs, MUTED, Align::Start)?;
     Ok(bottom - if foot.is_empty() { 0.0 } else { c.px(18.0) })

@@ -208,7 +208,11 @@ fn legend_and_note(
             fill(ctx.w.heat_chance_legend, &[("goal", &ctx.goal(g))]),
             fill(
                 ctx.w.heat_chance_note,
-                &[("runs", &ctx.runs), ("goal", &ctx.goal(g)), ("metric", &short)],
+                &[
+                    ("runs", &ctx.runs),
+                    ("goal", &ctx.goal(g)),
+                    ("metric", &short),
+                ],
             ),
         ),
         None => (

@@ -71,11 +71,7 @@ fn value_of(t: &Target, x: f64) -> String {
 }
 
 /// The panel's heading, an extra note, and the (value, P) point to mark.
-fn answer_text(
-    ctx: &SweepCtx<'_>,
-    t: &Target,
-    xs: &[f64],
-) -> (String, Option<String>, (f64, f64)) {
+fn answer_text(ctx: &SweepCtx<'_>, t: &Target, xs: &[f64]) -> (String, Option<String>, (f64, f64)) {
     let path = &t.axis.path;
     let conf = format::percent(t.confidence);
     let value = |x: f64| value_of(t, x);
@@ -183,7 +179,10 @@ fn legend(ctx: &SweepCtx<'_>, t: &Target, shaded: bool, marked: (f64, f64)) -> V
     }
     let point = fill(
         ctx.w.point_label,
-        &[("value", &value_of(t, marked.0)), ("p", &chance_text(marked.1))],
+        &[
+            ("value", &value_of(t, marked.0)),
+            ("p", &chance_text(marked.1)),
+        ],
     );
     legend.push(LegendItem {
         label: match &t.answer {
