@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! funnelsim: a Monte Carlo "what-if" simulator for B2B sales and marketing funnels.
 //!
 //! Data flows one way, and the folders follow it; each uses only those

@@ -4,7 +4,7 @@
 
 pub mod explain;
 pub mod files;
-pub mod format;
+pub(crate) mod format;
 pub mod kpis;
 pub mod markdown;
 pub mod table;

@@ -2,6 +2,6 @@
 //! indices, the metrics of each run, and statistics across runs.
 
 pub mod engine;
-pub mod interrupt;
+pub(crate) mod interrupt;
 pub mod measure;
 pub mod stats;

@@ -62,33 +62,52 @@ impl Domain {
 pub enum Shape {
     /// A plain number.
     Fixed(f64),
+    /// A normal with this mean and standard deviation, in the parameter's unit.
     Normal {
+        /// The mean.
         mean: f64,
+        /// The standard deviation, > 0.
         sd: f64,
     },
+    /// A lognormal: its logarithm is normal with mean `mu` and sd `sigma`.
     LogNormal {
+        /// Mean of the logarithm (ln of the median).
         mu: f64,
+        /// Standard deviation of the logarithm.
         sigma: f64,
     },
     /// A normal on the logit scale, for probabilities.
     LogitNormal {
+        /// Mean on the logit scale.
         mu: f64,
+        /// Standard deviation on the logit scale.
         sigma: f64,
     },
+    /// A uniform on [low, high].
     Uniform {
+        /// The lower end.
         low: f64,
+        /// The upper end.
         high: f64,
     },
+    /// A triangular on [min, max] peaking at `mode`.
     Triangular {
+        /// The lowest value.
         min: f64,
+        /// The most likely value.
         mode: f64,
+        /// The highest value.
         max: f64,
     },
     /// A beta on [low, high] (a PERT, or a plain beta on [0, 1]).
     Beta {
+        /// The first shape parameter, > 0.
         alpha: f64,
+        /// The second shape parameter, > 0.
         beta: f64,
+        /// The lower end of the support.
         low: f64,
+        /// The upper end of the support.
         high: f64,
     },
 }
@@ -96,7 +115,9 @@ pub enum Shape {
 /// A fitted distribution truncated to its parameter's domain.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dist {
+    /// The fitted shape, before truncation.
     pub shape: Shape,
+    /// The values the parameter may take; draws outside it are redrawn.
     pub domain: Domain,
     /// The written form, for reports (`range = [300, 500]`).
     pub written: String,

@@ -14,27 +14,39 @@ use crate::error::{InputError, InputResult, Origin};
 /// A value with the place it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
+    /// The value written.
     pub value: Value,
+    /// Where it was written: a file position, a `--set` argument, or a default.
     pub origin: Origin,
 }
 
 /// A TOML value; tables keep their keys in file order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// A string.
     Str(String),
+    /// An integer.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A boolean.
     Bool(bool),
+    /// A date-time, kept as TOML text.
     Datetime(String),
+    /// An array of values.
     Array(Vec<Node>),
+    /// A table: its entries in file order.
     Table(Vec<Entry>),
 }
 
 /// One `key = value` of a table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
+    /// The key.
     pub key: String,
+    /// Where the key was written.
     pub key_origin: Origin,
+    /// The value, with where it was written.
     pub node: Node,
 }
 

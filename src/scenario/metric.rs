@@ -6,9 +6,13 @@ use std::fmt;
 /// Who owns a metric as a KPI (the report groups metrics so).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
+    /// Marketing: leads, MQLs, MQL rate.
     Marketing,
+    /// Follow-up: MQL → SQL, SQLs, response days, SLA losses.
     InsideSales,
+    /// Field sales: SQL → opportunity, opportunities, win rate, won, open pipeline, new MRR.
     FieldSales,
+    /// Shared: lead → opportunity, revenue, cost, CAC, LTV, LTV/CAC, payback.
     Shared,
 }
 
@@ -35,19 +39,25 @@ impl Owner {
 /// What kind of number a metric is, for formatting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
+    /// A number of leads or deals.
     Count,
+    /// A share in [0, 1], shown as a percentage.
     Rate,
+    /// A number of days.
     Days,
+    /// Money in the scenario's currency.
     Money,
+    /// A plain ratio (LTV/CAC).
     Ratio,
+    /// A number of months.
     Months,
 }
 
 macro_rules! metrics {
-    ($( $variant:ident = $name:literal, $label:literal, $owner:ident, $unit:ident, $lower:literal; )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $label:literal, $owner:ident, $unit:ident, $lower:literal; )*) => {
         /// A metric of one run.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Metric { $( $variant ),* }
+        pub enum Metric { $( $(#[doc = $doc])* $variant ),* }
 
         impl Metric {
             /// Every metric, in report order (grouped by owner).
@@ -82,25 +92,45 @@ macro_rules! metrics {
 }
 
 metrics! {
+    /// Leads created.
     Leads = "leads", "Leads", Marketing, Count, false;
+    /// Leads that became MQLs (each counted once).
     Mqls = "mqls", "MQLs", Marketing, Count, false;
+    /// MQLs / leads, in [0, 1].
     MqlRate = "mql_rate", "MQL rate", Marketing, Rate, false;
+    /// SQLs / MQLs, in [0, 1].
     MqlToSql = "mql_to_sql", "MQL → SQL", InsideSales, Rate, false;
+    /// MQLs that became SQLs.
     Sqls = "sqls", "SQLs", InsideSales, Count, false;
+    /// Median days from MQL to follow-up, over the MQLs worked.
     ResponseDaysMedian = "response_days_median", "Response days (median)", InsideSales, Days, true;
+    /// Leads that expired from the queue (past the SLA) at least once.
     LostToSla = "lost_to_sla", "Lost to SLA", InsideSales, Count, true;
+    /// Opportunities / SQLs, in [0, 1].
     SqlToOpportunity = "sql_to_opportunity", "SQL → opportunity", FieldSales, Rate, false;
+    /// SQLs that became opportunities.
     Opportunities = "opportunities", "Opportunities", FieldSales, Count, false;
+    /// Won / (won + lost) opportunities, in [0, 1].
     WinRate = "win_rate", "Win rate", FieldSales, Rate, false;
+    /// Deals won.
     Won = "won", "Won deals", FieldSales, Count, false;
+    /// Opportunities still open after the last day.
     OpenPipeline = "open_pipeline", "Open pipeline", FieldSales, Count, false;
+    /// Sum of the MRR of won deals, money per month.
     NewMrr = "new_mrr", "New MRR", FieldSales, Money, false;
+    /// Opportunities / leads (商談化率), in [0, 1].
     LeadToOpportunity = "lead_to_opportunity", "Lead → opportunity", Shared, Rate, false;
+    /// Revenue earned within the horizon, money.
     Revenue = "revenue", "Revenue", Shared, Money, false;
+    /// Total cost over the horizon, money.
     Cost = "cost", "Cost", Shared, Money, true;
+    /// Cost per won deal, money.
     Cac = "cac", "CAC", Shared, Money, true;
+    /// Gross-margin lifetime value of an average won deal, money.
     Ltv = "ltv", "LTV", Shared, Money, false;
+    /// LTV / CAC (undefined when cost is 0).
     LtvToCac = "ltv_to_cac", "LTV/CAC", Shared, Ratio, false;
+    /// Months of an average deal's gross margin that pay back the CAC.
     PaybackMonths = "payback_months", "Payback (months)", Shared, Months, true;
 }
 
@@ -188,9 +218,13 @@ pub fn metric_names() -> String {
 /// A comparison in a goal or target: the metric must be `op` the value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Comparison {
+    /// `>=`: at least the value.
     AtLeast,
+    /// `<=`: at most the value.
     AtMost,
+    /// `>`: strictly above the value.
     Above,
+    /// `<`: strictly below the value.
     Below,
 }
 
@@ -235,8 +269,11 @@ impl serde::Serialize for Comparison {
 /// A goal on one metric: `won >= 30`. A run where the metric is undefined does not meet it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Goal {
+    /// The metric the goal is on.
     pub metric: Metric,
+    /// How the metric must compare with the value.
     pub comparison: Comparison,
+    /// The value to compare with, in the metric's unit.
     pub value: f64,
 }
 

@@ -7,7 +7,7 @@ pub mod metric;
 pub mod paths;
 mod read;
 mod reader;
-pub mod templates;
+pub(crate) mod templates;
 
 pub use read::read_scenario;
 use reader::*;
@@ -30,7 +30,9 @@ pub const MAX_LEADS_PER_MONTH: f64 = 1e8;
 /// A number that may be uncertain, with the parameter path that names it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Uncertain {
+    /// The parameter path that names it (`follow_up.response_half_life_days`).
     pub path: String,
+    /// Its distribution; a plain number is a fixed one.
     pub dist: Dist,
 }
 
@@ -46,56 +48,78 @@ impl Uncertain {
 /// How a source's leads are paid for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LeadCost {
+    /// `cost_per_lead`: money per lead created.
     PerLead(Uncertain),
+    /// `budget_per_month`: a fixed spend, money per month.
     BudgetPerMonth(Uncertain),
 }
 
 /// A lead source (`[[source]]`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Source {
+    /// Its name, unique among sources; it names the source in parameter paths (`source.web_ads`).
     pub name: String,
+    /// (U) mean inflow, leads per month, before growth and seasonality.
     pub leads_per_month: Uncertain,
     /// Multipliers by calendar month, January first.
     pub seasonality: [f64; 12],
+    /// (U) compounding growth of the inflow per month, in (-1, 1].
     pub growth_per_month: Uncertain,
     /// (D) score of a new lead.
     pub score: Dist,
+    /// What its leads cost: per lead or a monthly budget.
     pub cost: LeadCost,
+    /// (U) override of `sales.sql_to_opportunity` for its SQLs, a chance in [0, 1].
     pub sql_to_opportunity: Option<Uncertain>,
+    /// (U) override of `sales.win_rate` for its opportunities, a chance in [0, 1].
     pub win_rate: Option<Uncertain>,
 }
 
 /// `[marketing.nurture]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Nurture {
+    /// (U) score points a nurtured lead gains at each month start.
     pub monthly_score_gain: Uncertain,
+    /// (U) chance in [0, 1] that a nurtured lead leaves at each month start.
     pub monthly_unsubscribe: Uncertain,
+    /// Month starts a lead may spend in nurture before it leaves.
     pub max_months: u32,
+    /// Score points taken off `mql_threshold` for an MQL sent back to nurture by the SLA.
     pub recycle_penalty: f64,
 }
 
 /// `[marketing]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Marketing {
+    /// Whether marketing automation is on (scoring, nurture); off, every lead is an MQL.
     pub automation: bool,
+    /// Score in 0..100 at or above which a lead is an MQL (with automation).
     pub mql_threshold: u32,
+    /// (U) mean days from MQL to joining the follow-up queue.
     pub handoff_delay_days: Uncertain,
+    /// (U) MA tool cost, money per month (charged with automation only).
     pub license_per_month: Uncertain,
+    /// `[marketing.nurture]`: nurture of leads below the threshold and of expired MQLs.
     pub nurture: Nurture,
 }
 
 /// Which team works the MQL queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Team {
+    /// `inside_sales`: the `[inside_sales]` team works the queue.
     InsideSales,
+    /// `field_sales`: the field-sales reps of `[sales]` work the queue themselves.
     FieldSales,
 }
 
 /// Which MQLs the team works first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueueOrder {
+    /// `oldest_first`: the earliest join day first.
     OldestFirst,
+    /// `newest_first`: the latest join day first.
     NewestFirst,
+    /// `highest_score_first`: the highest current score first, then the earliest join day.
     HighestScoreFirst,
 }
 
@@ -138,37 +162,52 @@ fn name_of<T: PartialEq + Copy>(names: &[(&'static str, T)], value: T) -> &'stat
 /// One band of `sql_rate_by_score`: the rate for scores >= `lower`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScoreBand {
+    /// Lowest score of the band, in 0..100.
     pub lower: f64,
+    /// (U) chance in [0, 1] that a worked MQL of the band becomes an SQL, before response decay.
     pub rate: Uncertain,
 }
 
 /// `[follow_up]`: the handoff rule.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FollowUp {
+    /// Which team works the MQL queue.
     pub team: Team,
+    /// Which MQLs the team works first.
     pub queue_order: QueueOrder,
+    /// The SLA: whole days an MQL may wait in the queue before it expires.
     pub sla_days: u32,
+    /// (U) days after which the chance to become an SQL halves, counted from the MQL.
     pub response_half_life_days: Uncertain,
+    /// Chance of becoming an SQL by score band, lower bounds strictly increasing.
     pub sql_rate_by_score: Vec<ScoreBand>,
 }
 
 /// `[inside_sales]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InsideSales {
+    /// Number of inside-sales reps (0: none).
     pub reps: u32,
+    /// (U) MQLs one rep works per day.
     pub mqls_per_rep_per_day: Uncertain,
+    /// (U) cost of one rep, money per month (charged when the team follows up).
     pub cost_per_rep_per_month: Uncertain,
 }
 
 /// `[sales]`: field sales.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sales {
+    /// Number of field-sales reps.
     pub reps: u32,
+    /// (U) MQLs one rep works per day when field sales follow up.
     pub inbound_mqls_per_rep_per_day: Uncertain,
+    /// (U) cost of one rep, money per month (always charged).
     pub cost_per_rep_per_month: Uncertain,
+    /// (U) chance in [0, 1] that an SQL becomes an opportunity.
     pub sql_to_opportunity: Uncertain,
     /// (D) days from SQL to first meeting.
     pub opportunity_lag_days: Dist,
+    /// (U) chance in [0, 1] that an opportunity is won.
     pub win_rate: Uncertain,
     /// (D) days from opportunity to close.
     pub sales_cycle_days: Dist,
@@ -179,21 +218,27 @@ pub struct Sales {
 pub struct Deal {
     /// (D) MRR of a new customer.
     pub monthly_revenue: Dist,
+    /// (U) gross margin on revenue, a fraction in [0, 1].
     pub gross_margin: Uncertain,
+    /// (U) share of a deal's MRR lost each month, in [0, 1].
     pub monthly_churn: Uncertain,
+    /// Longest a customer pays, in months.
     pub max_lifetime_months: u32,
 }
 
 /// Chart language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Language {
+    /// `"en"`: chart text in English.
     English,
+    /// `"ja"`: chart text in Japanese.
     Japanese,
 }
 
 /// `[chart]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartOptions {
+    /// Language of chart text.
     pub language: Language,
     /// Another font file, resolved relative to the scenario file.
     pub font: Option<PathBuf>,
@@ -202,6 +247,7 @@ pub struct ChartOptions {
 /// The first calendar month of the horizon.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct YearMonth {
+    /// The calendar year.
     pub year: i32,
     /// 1..=12.
     pub month: u32,
@@ -210,29 +256,46 @@ pub struct YearMonth {
 /// A checked scenario: one setup's complete description.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
+    /// Its name, for tables, charts and the output folder.
     pub name: String,
+    /// Free text describing it; may be empty.
     pub description: String,
+    /// Months simulated, 1 to 120.
     pub horizon_months: u32,
     /// `None`: months are labelled 1, 2, ... on the 2027 calendar.
     pub start: Option<YearMonth>,
+    /// Currency of every money value (a label only).
     pub currency: String,
+    /// Default number of Monte Carlo runs.
     pub runs: u64,
+    /// Default random seed.
     pub seed: u64,
+    /// The lead sources, at least one.
     pub sources: Vec<Source>,
+    /// `[marketing]`: automation, scoring and nurture.
     pub marketing: Marketing,
+    /// `[follow_up]`: who works the MQLs, in which order, and how fast.
     pub follow_up: FollowUp,
+    /// `[inside_sales]`: the inside-sales team.
     pub inside_sales: InsideSales,
+    /// `[sales]`: field sales, from SQL to closed deal.
     pub sales: Sales,
+    /// `[deal]`: deal economics.
     pub deal: Deal,
+    /// (U) `costs.fixed_per_month`: other sales and marketing cost, money per month.
     pub fixed_cost_per_month: Uncertain,
+    /// `[targets]`: goals whose chance of being met the report gives.
     pub targets: Vec<Goal>,
+    /// `[chart]`: chart language and font.
     pub chart: ChartOptions,
 }
 
 /// One setup to simulate: the scenario itself or one of its variants.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Setup {
+    /// Its name: the scenario's or the variant's.
     pub name: String,
+    /// The checked scenario, with the variant's changes applied.
     pub scenario: Scenario,
 }
 

@@ -3,9 +3,9 @@
 //! its MQLs, the follow-up queue, field sales, and the model that steps them.
 
 pub mod calendar;
-pub mod mix;
+pub(crate) mod mix;
 pub mod model;
 pub mod params;
-pub mod queue;
+pub(crate) mod queue;
 pub mod random;
-pub mod sales;
+pub(crate) mod sales;

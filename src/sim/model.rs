@@ -22,7 +22,9 @@ use crate::sim::sales::SalesTables;
 /// What one run counted, by lead source and by month.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunCounts {
+    /// One tally per lead source, in scenario order.
     pub sources: Vec<SourceTally>,
+    /// One tally per month of the horizon, the first month first.
     pub months: Vec<MonthTally>,
     /// Cost over the horizon.
     pub cost: f64,
@@ -33,16 +35,25 @@ pub struct RunCounts {
 /// Counts of one lead source over the horizon. A lead counts at most once per stage.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SourceTally {
+    /// Leads created, those that enter nurture included.
     pub leads: f64,
+    /// Leads that became an MQL (a recycled lead counts once).
     pub mqls: f64,
+    /// MQLs worked that became SQLs.
     pub sqls: f64,
+    /// SQLs that became opportunities, opened within the horizon.
     pub opportunities: f64,
+    /// Opportunities closed won within the horizon.
     pub won: f64,
     /// Opportunities closed lost within the horizon.
     pub closed_lost: f64,
+    /// MQLs that waited longer than `sla_days`, each counted once however often it expired.
     pub lost_to_sla: f64,
+    /// Opportunities still open after the last day.
     pub open_pipeline: f64,
+    /// MRR of the deals won, summed: money per month, in the scenario's currency.
     pub new_mrr: f64,
+    /// Revenue of the deals won, recognised within the horizon, in the scenario's currency.
     pub revenue: f64,
     /// MQLs worked, by whole days since they became an MQL (w).
     pub response_days: Vec<f64>,
@@ -51,19 +62,26 @@ pub struct SourceTally {
 /// Events of one month, all sources together.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MonthTally {
+    /// Leads created this month, those that enter nurture included.
     pub leads: f64,
+    /// New MQLs this month (recycled ones not again).
     pub mqls: f64,
+    /// SQLs made this month.
     pub sqls: f64,
+    /// Opportunities opened this month.
     pub opportunities: f64,
+    /// Opportunities closed won this month.
     pub won: f64,
     /// Opportunities closed (won or lost) this month.
     pub closed: f64,
+    /// MQLs that expired under the SLA this month, each counted once.
     pub lost_to_sla: f64,
 }
 
 /// Per-setup tables that do not change between runs.
 #[derive(Clone, Debug)]
 pub struct Model {
+    /// Days and months of the horizon.
     pub calendar: Calendar,
     /// Per source: the chance of each whole score 0..=100 for a new lead.
     score_pmfs: Vec<Vec<f64>>,
@@ -82,9 +100,13 @@ pub struct Model {
 /// (common random numbers): arrivals per source, the nurture of leads per
 /// source, the follow-up (handoff, queue, qualification) and sales.
 pub struct Streams<S> {
+    /// Per source: the daily MQLs made on arrival.
     pub arrivals: Vec<S>,
+    /// Per source: the leads that enter nurture each month, a count per nurture class.
     pub classes: Vec<S>,
+    /// Handoff delays, re-qualification, the queue and qualification to SQL.
     pub follow_up: S,
+    /// Opportunities, their open and close days, wins and the MRR won.
     pub sales: S,
 }
 

@@ -7,7 +7,12 @@ use crate::sim::random;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Draw {
     /// Drawn for run `run` of `seed`.
-    Run { seed: u64, run: u64 },
+    Run {
+        /// The Monte Carlo seed.
+        seed: u64,
+        /// The run index, from 0.
+        run: u64,
+    },
     /// Every (U) at its mean (`explain`).
     Mean,
 }
@@ -26,33 +31,50 @@ impl Draw {
 /// (U) values of one lead source in one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceParams {
+    /// Mean leads a month, before growth and seasonality.
     pub leads_per_month: f64,
+    /// Compounding monthly growth of the inflow (0.05 is 5% a month).
     pub growth_per_month: f64,
     /// Cost per lead (or zero with a budget).
     pub cost_per_lead: f64,
     /// Monthly budget (or zero with a cost per lead).
     pub budget_per_month: f64,
+    /// Chance in [0, 1] that an SQL becomes an opportunity (the source's override or `[sales]`).
     pub sql_to_opportunity: f64,
+    /// Chance in [0, 1] that an opportunity closes won (the source's override or `[sales]`).
     pub win_rate: f64,
 }
 
 /// Every (U) value of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunParams {
+    /// Per lead source, in scenario order.
     pub sources: Vec<SourceParams>,
+    /// Mean days from MQL to the follow-up queue.
     pub handoff_delay_days: f64,
+    /// Marketing automation licence per month, in the scenario's currency.
     pub license_per_month: f64,
+    /// Score points a nurtured lead gains at each month start.
     pub monthly_score_gain: f64,
+    /// Chance in [0, 1] that a nurtured lead leaves at each month start.
     pub monthly_unsubscribe: f64,
+    /// Days of waiting over which the chance to qualify halves.
     pub response_half_life_days: f64,
     /// The rate of each `sql_rate_by_score` band, in band order.
     pub band_rates: Vec<f64>,
+    /// MQLs one inside-sales rep works a day.
     pub is_mqls_per_rep_per_day: f64,
+    /// Cost of one inside-sales rep per month, in the scenario's currency.
     pub is_cost_per_rep_per_month: f64,
+    /// Inbound MQLs one field-sales rep works a day (when field sales follows up).
     pub fs_inbound_mqls_per_rep_per_day: f64,
+    /// Cost of one field-sales rep per month, in the scenario's currency.
     pub fs_cost_per_rep_per_month: f64,
+    /// Share of revenue kept as margin, in [0, 1].
     pub gross_margin: f64,
+    /// Chance in [0, 1] that a won deal churns each month (applied in expectation).
     pub monthly_churn: f64,
+    /// Other sales and marketing cost per month, in the scenario's currency.
     pub fixed_cost_per_month: f64,
 }
 

@@ -49,6 +49,7 @@ pub fn stream(seed: u64, run: u64, label: &str) -> Stream {
 /// large means keep rand_distr's sampler, built once.
 #[derive(Clone, Debug)]
 pub struct PoissonLaw {
+    /// The mean (a negative or NaN mean is taken as 0).
     pub lambda: f64,
     /// P(X <= k) for k in 0..cdf.len().
     cdf: Vec<f64>,
