@@ -180,3 +180,55 @@ fn japanese_names_round_trip_into_files_and_an_aligned_table() {
     assert!(funnelsim::report::table::width(header) <= rows[0]);
     assert!(rows.iter().all(|w| *w == rows[0]), "ragged rows: {rows:?}");
 }
+
+/// The terminal table and report.md are rendered from one list of targets:
+/// every target of any setup, in first-seen order, "n/a" where a setup has none.
+#[test]
+fn text_and_report_md_show_the_same_targets_of_every_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string("scenarios/baseline.toml").unwrap();
+    let write = |name: &str, display: &str, targets: &str| {
+        let text = base
+            .replacen("name = \"Baseline\"", &format!("name = \"{display}\""), 1)
+            .replacen("[targets]", &format!("[targets]\n{targets}\n"), 1);
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    // Both keep the bundled targets; each adds one of its own.
+    let a = write("a.toml", "A", "sqls = 2000");
+    let b = write("b.toml", "B", "lost_to_sla = 10");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+        .args(["compare"])
+        .args([&a, &b])
+        .args(["--runs", "50", "--quiet", "--no-charts", "--out"])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let md = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    let line_of = |doc: &str, needle: &str| {
+        doc.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in\n{doc}"))
+            .to_string()
+    };
+    let sqls = line_of(&text, "sqls >= 2000");
+    assert!(sqls.trim_end().ends_with("n/a"), "B has no SQL target: {sqls}");
+    let sla = line_of(&text, "lost_to_sla <= 10");
+    assert!(sla.contains("n/a") && sla.trim_end().ends_with('%'), "A has none, B has: {sla}");
+    let md_sqls = line_of(&md, "SQLs ≥ 2,000");
+    assert!(md_sqls.trim_end().ends_with("| n/a |"), "{md_sqls}");
+    let md_sla = line_of(&md, "Lost to SLA ≤ 10");
+    assert!(md_sla.contains("| n/a |"), "A has no SLA target: {md_sla}");
+    // The same targets, in the same order, in both.
+    let text_targets: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Targets"))
+        .filter(|l| l.contains(">=") || l.contains("<="))
+        .collect();
+    let md_targets = md.lines().filter(|l| l.contains(" ≥ ") || l.contains(" ≤ ")).count();
+    assert_eq!(text_targets.len(), 5, "{text}");
+    assert_eq!(md_targets, 5, "{md}");
+}
