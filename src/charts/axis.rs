@@ -206,3 +206,53 @@ pub(super) fn number_label(v: f64, step: f64, style: NumberStyle) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_one_two_or_five_times_a_power_of_ten_and_at_least_the_raw_step() {
+        for (span, target, step) in [
+            (10.0, 6.0, 2.0),
+            (1.0, 6.0, 0.2),
+            (7.0, 6.0, 2.0),
+            (30.0, 6.0, 5.0),
+            (600.0, 6.0, 100.0),
+            (0.03, 6.0, 0.005),
+        ] {
+            let got = nice_step(span, target);
+            assert!((got - step).abs() < 1e-12 * step, "{span}/{target}: {got}");
+            assert!(got >= span / target * 0.999);
+        }
+        assert_eq!(nice_125_below(3.7), 2.0);
+        assert_eq!(nice_125_below(50.0), 50.0);
+        assert_eq!(nice_125_above(3.7), 5.0);
+        assert_eq!(nice_125_above(7.0), 10.0);
+    }
+
+    #[test]
+    fn labels_have_the_decimals_of_their_step_and_their_style() {
+        assert_eq!(decimals_for(2.0), 0);
+        assert_eq!(decimals_for(0.5), 1);
+        assert_eq!(decimals_for(0.25), 2);
+        assert_eq!(number_label(1500.0, 500.0, NumberStyle::Plain), "1,500");
+        assert_eq!(number_label(2.5, 0.5, NumberStyle::Percent), "2.5%");
+        assert_eq!(number_label(1.5, 0.5, NumberStyle::Times), "×1.5");
+        // A value that is zero up to rounding reads as 0, never "-0".
+        assert_eq!(number_label(-1e-12, 0.1, NumberStyle::Plain), "0.0");
+    }
+
+    #[test]
+    fn a_linear_axis_has_nice_ticks_inside_its_range() {
+        let a = Axis::linear("x".into(), 3.0, 41.0, NumberStyle::Plain);
+        let values: Vec<f64> = a.ticks.iter().map(|t| t.0).collect();
+        assert_eq!(values, [10.0, 20.0, 30.0, 40.0]);
+        assert!(values.iter().all(|v| (3.0..=41.0).contains(v)));
+        // An empty range is widened around its value rather than dividing by zero.
+        let flat = Axis::linear("x".into(), 7.0, 7.0, NumberStyle::Plain);
+        assert!(flat.lo < 7.0 && flat.hi > 7.0 && !flat.ticks.is_empty());
+        let zero = Axis::from_zero("y".into(), 83.0, NumberStyle::Plain);
+        assert_eq!((zero.lo, zero.hi), (0.0, 100.0));
+    }
+}
