@@ -8,8 +8,11 @@ use std::sync::Arc;
 pub enum Origin {
     /// A position in a scenario file (1-based line and column).
     File {
+        /// The scenario file, as its path was given.
         path: Arc<str>,
+        /// The line, from 1.
         line: usize,
+        /// The column, from 1.
         column: usize,
     },
     /// A value given on the command line (`--set`, `--vary`, ...), quoted as written.

@@ -10,7 +10,9 @@ use crate::scenario::metric::{Goal, MONTHLY_METRICS, Metric, SOURCE_METRICS};
 /// One metric's summary.
 #[derive(Clone, Debug, Serialize)]
 pub struct MetricSummary {
+    /// The metric summarised.
     pub metric: Metric,
+    /// Its summary across runs (percentiles as PERCENTILE.INC).
     #[serde(flatten)]
     pub summary: Summary,
 }
@@ -30,17 +32,24 @@ pub struct TargetChance {
 pub struct Breakdown {
     /// The source name or month label.
     pub label: String,
+    /// Each metric's summary for this source or month.
     pub metrics: Vec<MetricSummary>,
 }
 
 /// Everything reported about one setup.
 #[derive(Clone, Debug, Serialize)]
 pub struct SetupSummary {
+    /// The setup's name: the scenario's or its variant's.
     pub name: String,
+    /// Runs simulated.
     pub runs: usize,
+    /// Every metric's summary over the horizon, in `Metric::ALL` order.
     pub metrics: Vec<MetricSummary>,
+    /// The chance of meeting each of the setup's targets.
     pub targets: Vec<TargetChance>,
+    /// Per lead source, the source metrics.
     pub by_source: Vec<Breakdown>,
+    /// Per month, the monthly metrics.
     pub monthly: Vec<Breakdown>,
 }
 
@@ -54,6 +63,7 @@ impl SetupSummary {
 /// The paired comparison of one setup against the baseline on one metric.
 #[derive(Clone, Debug, Serialize)]
 pub struct UpliftRow {
+    /// The metric compared.
     pub metric: Metric,
     /// Per-run `setup - baseline`.
     pub difference: Summary,
@@ -66,8 +76,11 @@ pub struct UpliftRow {
 /// One setup against the baseline.
 #[derive(Clone, Debug, Serialize)]
 pub struct Uplift {
+    /// The setup's name.
     pub setup: String,
+    /// The baseline's name (the first setup).
     pub baseline: String,
+    /// One row per metric, in `Metric::ALL` order.
     pub rows: Vec<UpliftRow>,
 }
 
@@ -174,17 +187,25 @@ pub fn uplift(setup: &SetupRuns, baseline: &SetupRuns) -> Uplift {
 /// What a `run` or `compare` produced, ready for reports, files and charts.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Results {
+    /// The program that produced the results, `funnelsim`.
     pub program: &'static str,
+    /// The funnelsim version that produced the results.
     pub version: &'static str,
     /// The scenario's name (the first setup's scenario).
     pub scenario: String,
+    /// The scenario's description (empty when it has none).
     pub description: String,
+    /// The seed: run i depends only on (seed, i).
     pub seed: u64,
+    /// Runs per setup.
     pub runs: u64,
+    /// The horizon simulated, in months.
     pub horizon_months: u32,
     /// Month labels, first to last.
     pub months: Vec<String>,
+    /// The currency money metrics are in, as the scenario names it (empty when unset).
     pub currency: String,
+    /// Each setup's summary, the first setup first.
     pub setups: Vec<SetupSummary>,
     /// Each setup after the first against the first.
     pub uplift: Vec<Uplift>,
@@ -198,7 +219,9 @@ pub struct Results {
 /// The resolved parameters of one setup.
 #[derive(Clone, Debug, Serialize)]
 pub struct SetupParameters {
+    /// The setup's name.
     pub setup: String,
+    /// Each resolved parameter value as text, by parameter path.
     pub values: std::collections::BTreeMap<String, String>,
 }
 
@@ -209,6 +232,7 @@ pub struct PrecisionReached {
     pub requested: f64,
     /// Reached: the largest relative half-width over every count metric and setup.
     pub reached: f64,
+    /// The most runs allowed (`--max-runs`).
     pub max_runs: u64,
 }
 

@@ -19,7 +19,9 @@ pub const MAX_POINTS: usize = 400;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum AxisValue {
+    /// A number: the parameter's value, or the factor a distribution is scaled by.
     Number(f64),
+    /// A choice written as text, e.g. a named option.
     Choice(String),
 }
 
@@ -44,9 +46,11 @@ impl AxisValue {
 /// A swept parameter and its values.
 #[derive(Clone, Debug, Serialize)]
 pub struct Axis {
+    /// The parameter path, e.g. `inside_sales.reps`.
     pub path: String,
     #[serde(skip)]
     param: ParamPath,
+    /// The values simulated, in order.
     pub values: Vec<AxisValue>,
     /// The parameter is a distribution: each value is a factor it is scaled by as a whole.
     pub scaled: bool,
@@ -236,6 +240,7 @@ fn describe(axes: &[&Axis], values: &[&AxisValue]) -> String {
 pub struct Point {
     /// One value per axis.
     pub values: Vec<AxisValue>,
+    /// The metric across the point's runs (percentiles as PERCENTILE.INC).
     pub summary: Summary,
     /// P(goal) when a goal is given.
     pub p_goal: Option<f64>,
@@ -244,13 +249,20 @@ pub struct Point {
 /// A finished sweep.
 #[derive(Clone, Debug, Serialize)]
 pub struct Sweep {
+    /// The scenario's name.
     pub scenario: String,
+    /// The parameters varied, one or two.
     pub axes: Vec<Axis>,
+    /// The metric summarised at every point.
     pub metric: Metric,
+    /// The goal whose chance is given at every point, if any.
     #[serde(serialize_with = "maybe_goal_text")]
     pub goal: Option<Goal>,
+    /// Runs per point.
     pub runs: u64,
+    /// The seed every point shares (common random numbers).
     pub seed: u64,
+    /// Every point of the grid; with two axes, the second varies fastest.
     pub points: Vec<Point>,
     /// Index of the best point: highest P(goal), else the best median of the metric.
     pub best: usize,
@@ -385,20 +397,34 @@ pub fn sweep(tree: &Node, name: &str, spec: SweepSpec, plan: &RunPlan) -> Result
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Answer {
     /// The least (or most) value meeting the goal with the confidence.
-    Found { value: f64, p_goal: f64 },
+    Found {
+        /// The parameter's value found.
+        value: f64,
+        /// P(goal) at that value, a share of runs in [0, 1].
+        p_goal: f64,
+    },
     /// P(goal) rises and falls over the range: no single threshold answers it.
     NonMonotone {
+        /// The ranges (from, to) of searched values that meet the goal with the confidence.
         feasible: Vec<(f64, f64)>,
+        /// The value with the highest P(goal).
         best_value: f64,
+        /// That P(goal), a share of runs in [0, 1].
         best_p_goal: f64,
     },
     /// No value in the range meets the goal with the confidence.
-    Unreachable { best_value: f64, best_p_goal: f64 },
+    Unreachable {
+        /// The value with the highest P(goal).
+        best_value: f64,
+        /// That P(goal), a share of runs in [0, 1].
+        best_p_goal: f64,
+    },
 }
 
 /// One stage of the KPI cascade at the answer: per month, with its p10-p90.
 #[derive(Clone, Debug, Serialize)]
 pub struct CascadeStage {
+    /// The stage's count: leads, MQLs, SQLs, opportunities or won deals.
     pub metric: Metric,
     /// Per-month average over the horizon (run total / months).
     pub per_month: Summary,
@@ -409,6 +435,7 @@ pub struct CascadeStage {
 /// The KPI cascade: what each team must deliver, and month by month.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cascade {
+    /// Each funnel stage, leads first.
     pub stages: Vec<CascadeStage>,
     /// Month labels.
     pub months: Vec<String>,
@@ -419,19 +446,25 @@ pub struct Cascade {
 /// A finished goal search.
 #[derive(Clone, Debug, Serialize)]
 pub struct Target {
+    /// The scenario's name.
     pub scenario: String,
     /// The parameter solved for (its title, "× factor" for a scaled distribution, in JSON).
     #[serde(rename = "path", serialize_with = "axis_title")]
     pub axis: Axis,
+    /// The goal to meet.
     #[serde(serialize_with = "goal_text")]
     pub goal: Goal,
+    /// The chance wanted, in (0, 1).
     pub confidence: f64,
+    /// Runs per point simulated.
     pub runs: u64,
+    /// The seed every point shares (common random numbers).
     pub seed: u64,
     /// (value, P(goal)) of every point simulated, sorted by value.
     pub curve: Vec<(f64, f64)>,
     /// Whether P(goal) grows with the parameter.
     pub increasing: bool,
+    /// What the search found.
     pub answer: Answer,
     /// At the answer (or the best point).
     pub cascade: Cascade,

@@ -61,7 +61,9 @@ pub use sweep::{sweep_chart, target_chart};
 /// Chart size in pixels (default 1600x900).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ChartSize {
+    /// Width in pixels.
     pub width: u32,
+    /// Height in pixels.
     pub height: u32,
 }
 

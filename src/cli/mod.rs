@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub use options::{Cli, Command, Format, OutputOptions, SimOptions, VERSION};
+pub use options::VERSION;
+pub(crate) use options::{Cli, Command, Format, OutputOptions, SimOptions};
 
 use crate::error::{Error, InputError};
 use crate::report::files::OutputSet;
@@ -47,7 +48,7 @@ pub fn main() -> i32 {
 }
 
 /// Executes one command; returns what it prints on stdout.
-pub fn execute(command: Command) -> Result<String, Error> {
+pub(crate) fn execute(command: Command) -> Result<String, Error> {
     match command {
         Command::Run { scenario, sim, out } => simulate::run(&scenario, &sim, &out),
         Command::Compare {

@@ -21,20 +21,23 @@ pub const VERSION: &str = concat!(
 #[command(
     after_help = "The scenario format and the model: docs/model.md; every command and output: docs/cli.md (both in the funnelsim repository)."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
 /// The commands of cli.md.
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Simulate a scenario and its [[variant]]s on the same runs; print the KPI table; write the outputs.
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        /// Simulation options.
         #[command(flatten)]
         sim: SimOptions,
+        /// Output options.
         #[command(flatten)]
         out: OutputOptions,
     },
@@ -43,13 +46,16 @@ pub enum Command {
         /// Two or more scenario files; the first is the baseline.
         #[arg(num_args = 2.., required = true)]
         scenarios: Vec<PathBuf>,
+        /// Simulation options.
         #[command(flatten)]
         sim: SimOptions,
+        /// Output options.
         #[command(flatten)]
         out: OutputOptions,
     },
     /// A grid of one or two parameters, each point a full Monte Carlo on common random numbers.
     Sweep {
+        /// The scenario file (TOML).
         scenario: PathBuf,
         /// PATH=FROM..TO[:STEP] or PATH=a,b,c; once or twice (a 2-D grid).
         #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
@@ -60,13 +66,16 @@ pub enum Command {
         /// A goal such as "won >= 30": P(goal) at each point.
         #[arg(long)]
         goal: Option<String>,
+        /// Simulation options.
         #[command(flatten)]
         sim: SimOptions,
+        /// Output options.
         #[command(flatten)]
         out: OutputOptions,
     },
     /// The least (or most) value of a parameter that meets a goal with a confidence, and the KPI cascade.
     Target {
+        /// The scenario file (TOML).
         scenario: PathBuf,
         /// The goal, e.g. "won >= 30".
         #[arg(long)]
@@ -80,13 +89,16 @@ pub enum Command {
         /// Search range A..B (default: 0 to 4 times the current value; a factor 0.25..4 for a distribution).
         #[arg(long)]
         range: Option<String>,
+        /// Simulation options.
         #[command(flatten)]
         sim: SimOptions,
+        /// Output options.
         #[command(flatten)]
         out: OutputOptions,
     },
     /// Check a scenario and print its resolved parameters.
     Validate {
+        /// The scenario file (TOML).
         scenario: PathBuf,
         /// Override a parameter: PATH=VALUE (VALUE is TOML).
         #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -94,6 +106,7 @@ pub enum Command {
     },
     /// The expected funnel with every uncertain value at its mean and no noise (instant).
     Explain {
+        /// The scenario file (TOML).
         scenario: PathBuf,
         /// Override a parameter: PATH=VALUE (VALUE is TOML).
         #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -117,7 +130,7 @@ pub enum Command {
 
 /// Options of every simulating command.
 #[derive(Args, Debug, Clone)]
-pub struct SimOptions {
+pub(crate) struct SimOptions {
     /// Monte Carlo runs (default: the scenario's `runs`).
     #[arg(long)]
     pub runs: Option<u64>,
@@ -144,7 +157,7 @@ pub struct SimOptions {
 
 /// Options of commands that write outputs.
 #[derive(Args, Debug, Clone)]
-pub struct OutputOptions {
+pub(crate) struct OutputOptions {
     /// Output folder (default: output/<scenario-name>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -164,7 +177,9 @@ pub struct OutputOptions {
 
 /// Output format of the summary on stdout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
+    // No doc comments here: clap would list them under `--help`, switching it
+    // to its long layout. The names say it: a table, or a JSON document.
     Text,
     Json,
 }

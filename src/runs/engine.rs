@@ -76,7 +76,9 @@ impl<'p> RunPlan<'p> {
 /// The runs of one setup.
 #[derive(Clone, Debug)]
 pub struct SetupRuns {
+    /// The setup simulated.
     pub setup: Setup,
+    /// The setup's tables that do not change between runs, such as its calendar.
     pub model: Model,
     /// Run i at index i.
     pub runs: Vec<RunMetrics>,

@@ -12,12 +12,19 @@ pub struct Summary {
     pub n: usize,
     /// Runs where the value is undefined (a ratio with a zero denominator).
     pub undefined: usize,
+    /// The mean over the defined runs.
     pub mean: Option<f64>,
+    /// The sample standard deviation (n - 1 denominator); none under two defined runs.
     pub sd: Option<f64>,
+    /// The 5th percentile (PERCENTILE.INC).
     pub p5: Option<f64>,
+    /// The 10th percentile (PERCENTILE.INC).
     pub p10: Option<f64>,
+    /// The median: the 50th percentile (PERCENTILE.INC).
     pub p50: Option<f64>,
+    /// The 90th percentile (PERCENTILE.INC).
     pub p90: Option<f64>,
+    /// The 95th percentile (PERCENTILE.INC).
     pub p95: Option<f64>,
 }
 

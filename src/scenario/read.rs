@@ -212,7 +212,9 @@ fn read_seasonality(r: &Reader<'_>) -> InputResult<[f64; 12]> {
             .hint("one factor per calendar month, January first")),
         _ => Err(r
             .error("seasonality", "every factor must be a number >= 0")
-            .hint("e.g. seasonality = [1.0, 1.0, 1.2, 1.0, 1.0, 0.9, 0.8, 0.9, 1.0, 1.1, 1.1, 1.0]")),
+            .hint(
+                "e.g. seasonality = [1.0, 1.0, 1.2, 1.0, 1.0, 0.9, 0.8, 0.9, 1.0, 1.1, 1.1, 1.0]",
+            )),
     }
 }
 

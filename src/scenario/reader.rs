@@ -351,9 +351,8 @@ fn form_arguments(
                 };
                 named.push((
                     k,
-                    as_f64(&f.node).ok_or_else(|| {
-                        fail(format!("`{form}.{k}` must be a number"))
-                    })?,
+                    as_f64(&f.node)
+                        .ok_or_else(|| fail(format!("`{form}.{k}` must be a number")))?,
                 ));
             }
             (Vec::new(), named)

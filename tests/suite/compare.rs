@@ -205,7 +205,11 @@ fn text_and_report_md_show_the_same_targets_of_every_setup() {
         .arg(dir.path().join("out"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let md = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
     let line_of = |doc: &str, needle: &str| {
@@ -215,9 +219,15 @@ fn text_and_report_md_show_the_same_targets_of_every_setup() {
             .to_string()
     };
     let sqls = line_of(&text, "sqls >= 2000");
-    assert!(sqls.trim_end().ends_with("n/a"), "B has no SQL target: {sqls}");
+    assert!(
+        sqls.trim_end().ends_with("n/a"),
+        "B has no SQL target: {sqls}"
+    );
     let sla = line_of(&text, "lost_to_sla <= 10");
-    assert!(sla.contains("n/a") && sla.trim_end().ends_with('%'), "A has none, B has: {sla}");
+    assert!(
+        sla.contains("n/a") && sla.trim_end().ends_with('%'),
+        "A has none, B has: {sla}"
+    );
     let md_sqls = line_of(&md, "SQLs ≥ 2,000");
     assert!(md_sqls.trim_end().ends_with("| n/a |"), "{md_sqls}");
     let md_sla = line_of(&md, "Lost to SLA ≤ 10");
@@ -228,7 +238,10 @@ fn text_and_report_md_show_the_same_targets_of_every_setup() {
         .skip_while(|l| !l.starts_with("Targets"))
         .filter(|l| l.contains(">=") || l.contains("<="))
         .collect();
-    let md_targets = md.lines().filter(|l| l.contains(" ≥ ") || l.contains(" ≤ ")).count();
+    let md_targets = md
+        .lines()
+        .filter(|l| l.contains(" ≥ ") || l.contains(" ≤ "))
+        .count();
     assert_eq!(text_targets.len(), 5, "{text}");
     assert_eq!(md_targets, 5, "{md}");
 }
