@@ -483,15 +483,7 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
     let (lo, hi) = range;
     let integer =
         axis.integer || (lo.fract() == 0.0 && hi.fract() == 0.0 && axis.param.get(tree).is_none());
-    let mut grid: Vec<f64> = if integer && hi - lo <= 12.0 {
-        (lo as i64..=hi as i64).map(|x| x as f64).collect()
-    } else {
-        (0..=10).map(|i| lo + (hi - lo) * i as f64 / 10.0).collect()
-    };
-    if integer {
-        grid.iter_mut().for_each(|x| *x = x.round());
-        grid.dedup();
-    }
+    let grid = search_grid(lo, hi, integer);
     let mut curve: Vec<(f64, f64)> = Vec::new();
     let mut eval = |x: f64| -> Result<f64, Error> {
         if let Some(&(_, p)) = curve.iter().find(|(v, _)| *v == x) {
@@ -505,80 +497,17 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
         Ok(p)
     };
     let ps: Vec<f64> = grid.iter().map(|&x| eval(x)).collect::<Result<_, _>>()?;
-    let increasing = ps.last() >= ps.first();
-    // With common random numbers P(goal) is monotone where the model is; allow for the
-    // noise of a proportion over `runs` runs.
-    let tolerance = (3.0 * (0.25 / runs as f64).sqrt()).max(0.01);
-    let against = |a: f64, b: f64| {
-        if increasing {
-            b < a - tolerance
-        } else {
-            b > a + tolerance
-        }
+    let search = Search {
+        confidence,
+        increasing: ps.last() >= ps.first(),
+        // With common random numbers P(goal) is monotone where the model is; allow for the
+        // noise of a proportion over `runs` runs.
+        tolerance: (3.0 * (0.25 / runs as f64).sqrt()).max(0.01),
+        integer,
+        precision: if integer { 1.0 } else { (hi - lo) / 200.0 },
     };
-    let monotone = ps.windows(2).all(|w| !against(w[0], w[1]));
-    let (best_i, _) =
-        ps.iter().enumerate().fold(
-            (0, f64::MIN),
-            |(bi, bp), (i, &p)| if p > bp { (i, p) } else { (bi, bp) },
-        );
-    let answer = if !ps.iter().any(|&p| p >= confidence) {
-        Answer::Unreachable {
-            best_value: grid[best_i],
-            best_p_goal: ps[best_i],
-        }
-    } else if !monotone {
-        Answer::NonMonotone {
-            feasible: feasible_intervals(&grid, &ps, confidence),
-            best_value: grid[best_i],
-            best_p_goal: ps[best_i],
-        }
-    } else {
-        // The boundary between the last failing and the first passing grid point, refined by bisection.
-        let order: Vec<usize> = if increasing {
-            (0..grid.len()).collect()
-        } else {
-            (0..grid.len()).rev().collect()
-        };
-        let first_ok = order
-            .iter()
-            .position(|&i| ps[i] >= confidence)
-            .expect("some point passes");
-        if first_ok == 0 {
-            Answer::Found {
-                value: grid[order[0]],
-                p_goal: ps[order[0]],
-            }
-        } else {
-            let (mut fail, mut pass) = (grid[order[first_ok - 1]], grid[order[first_ok]]);
-            let mut p_pass = ps[order[first_ok]];
-            let precision = if integer { 1.0 } else { (hi - lo) / 200.0 };
-            while (pass - fail).abs() > precision {
-                let mid = if integer {
-                    ((fail + pass) / 2.0)
-                        .floor()
-                        .max(fail.min(pass) + 1.0)
-                        .min(fail.max(pass) - 1.0)
-                } else {
-                    (fail + pass) / 2.0
-                };
-                if mid == fail || mid == pass {
-                    break;
-                }
-                let p = eval(mid)?;
-                if p >= confidence {
-                    pass = mid;
-                    p_pass = p;
-                } else {
-                    fail = mid;
-                }
-            }
-            Answer::Found {
-                value: pass,
-                p_goal: p_pass,
-            }
-        }
-    };
+    let increasing = search.increasing;
+    let answer = search.answer(&grid, &ps, &mut eval)?;
     curve.sort_by(|a, b| a.0.total_cmp(&b.0));
     let at = match &answer {
         Answer::Found { value, .. } => *value,
@@ -601,6 +530,120 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
         answer,
         cascade: cascade(&runs_at),
     })
+}
+
+/// The values a goal search simulates first: every whole number of a short
+/// integer range, else eleven evenly spaced values (rounded for integers).
+fn search_grid(lo: f64, hi: f64, integer: bool) -> Vec<f64> {
+    let mut grid: Vec<f64> = if integer && hi - lo <= 12.0 {
+        (lo as i64..=hi as i64).map(|x| x as f64).collect()
+    } else {
+        (0..=10).map(|i| lo + (hi - lo) * i as f64 / 10.0).collect()
+    };
+    if integer {
+        grid.iter_mut().for_each(|x| *x = x.round());
+        grid.dedup();
+    }
+    grid
+}
+
+/// How a goal search decides, once P(goal) is known on its grid.
+struct Search {
+    confidence: f64,
+    /// Whether P(goal) grows with the parameter (from the grid's ends).
+    increasing: bool,
+    /// How far P(goal) may go against that direction and still count as monotone.
+    tolerance: f64,
+    integer: bool,
+    /// Bisection stops when the bracket is this narrow.
+    precision: f64,
+}
+
+impl Search {
+    /// Unreachable, not monotone, or the boundary between the last failing and
+    /// the first passing grid point, refined by bisection with `eval`.
+    fn answer(
+        &self,
+        grid: &[f64],
+        ps: &[f64],
+        eval: &mut dyn FnMut(f64) -> Result<f64, Error>,
+    ) -> Result<Answer, Error> {
+        let against = |a: f64, b: f64| {
+            if self.increasing {
+                b < a - self.tolerance
+            } else {
+                b > a + self.tolerance
+            }
+        };
+        let monotone = ps.windows(2).all(|w| !against(w[0], w[1]));
+        let (best_i, _) =
+            ps.iter().enumerate().fold(
+                (0, f64::MIN),
+                |(bi, bp), (i, &p)| if p > bp { (i, p) } else { (bi, bp) },
+            );
+        if !ps.iter().any(|&p| p >= self.confidence) {
+            return Ok(Answer::Unreachable {
+                best_value: grid[best_i],
+                best_p_goal: ps[best_i],
+            });
+        }
+        if !monotone {
+            return Ok(Answer::NonMonotone {
+                feasible: feasible_intervals(grid, ps, self.confidence),
+                best_value: grid[best_i],
+                best_p_goal: ps[best_i],
+            });
+        }
+        let order: Vec<usize> = if self.increasing {
+            (0..grid.len()).collect()
+        } else {
+            (0..grid.len()).rev().collect()
+        };
+        let first_ok = order
+            .iter()
+            .position(|&i| ps[i] >= self.confidence)
+            .expect("some point passes");
+        if first_ok == 0 {
+            return Ok(Answer::Found {
+                value: grid[order[0]],
+                p_goal: ps[order[0]],
+            });
+        }
+        let fail = grid[order[first_ok - 1]];
+        let pass = (grid[order[first_ok]], ps[order[first_ok]]);
+        let (value, p_goal) = self.bisect(fail, pass, eval)?;
+        Ok(Answer::Found { value, p_goal })
+    }
+
+    /// Narrows (fail, pass) to `precision`; returns the passing end and its P(goal).
+    fn bisect(
+        &self,
+        mut fail: f64,
+        (mut pass, mut p_pass): (f64, f64),
+        eval: &mut dyn FnMut(f64) -> Result<f64, Error>,
+    ) -> Result<(f64, f64), Error> {
+        while (pass - fail).abs() > self.precision {
+            let mid = if self.integer {
+                ((fail + pass) / 2.0)
+                    .floor()
+                    .max(fail.min(pass) + 1.0)
+                    .min(fail.max(pass) - 1.0)
+            } else {
+                (fail + pass) / 2.0
+            };
+            if mid == fail || mid == pass {
+                break;
+            }
+            let p = eval(mid)?;
+            if p >= self.confidence {
+                pass = mid;
+                p_pass = p;
+            } else {
+                fail = mid;
+            }
+        }
+        Ok((pass, p_pass))
+    }
 }
 
 fn feasible_intervals(grid: &[f64], ps: &[f64], confidence: f64) -> Vec<(f64, f64)> {
