@@ -86,62 +86,13 @@ pub fn parse_axis(spec: &str, tree: &Node, flag: &str) -> InputResult<Axis> {
     let scaled = current.is_some_and(|n| matches!(n.value, Value::Table(_)));
     let integer = current.is_some_and(|n| matches!(n.value, Value::Int(_)));
     let values = values.trim();
-    let parsed: Vec<AxisValue> = if let Some((from, rest)) = values.split_once("..") {
-        let (to, step) = match rest.split_once(':') {
-            Some((t, s)) => (t, Some(s)),
-            None => (rest, None),
-        };
-        let num = |t: &str| {
-            t.trim()
-                .replace('_', "")
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-        };
-        let (from, to) = (
-            num(from).ok_or_else(|| bad(format!("`{from}` is not a number")))?,
-            num(to).ok_or_else(|| bad(format!("`{to}` is not a number")))?,
-        );
-        if to < from {
-            return Err(bad(format!("the range {from}..{to} runs backwards")));
+    let parsed: Vec<AxisValue> = match values.split_once("..") {
+        Some((from, rest)) => {
+            // A whole-number range: an integer parameter, or whole ends of a new key.
+            let whole_ends = current.is_none();
+            range_values(from, rest, integer, whole_ends, &bad)?
         }
-        let whole = integer || (from.fract() == 0.0 && to.fract() == 0.0 && current.is_none());
-        let step = match step {
-            Some(s) => num(s).ok_or_else(|| bad(format!("`{s}` is not a number")))?,
-            None if whole && to - from <= 20.0 => 1.0,
-            None => (to - from) / 10.0,
-        };
-        if step.is_nan() || step <= 0.0 {
-            return Err(bad(format!(
-                "the step must be greater than 0, found {step}"
-            )));
-        }
-        let count = ((to - from) / step + 1e-9).floor() + 1.0;
-        if count > MAX_POINTS as f64 {
-            return Err(bad(format!("{count} points are more than {MAX_POINTS}"))
-                .hint(format!("use a larger step: at most {MAX_POINTS} points")));
-        }
-        let mut xs: Vec<f64> = (0..count as usize)
-            .map(|i| from + i as f64 * step)
-            .collect();
-        if whole {
-            xs.iter_mut().for_each(|x| *x = x.round());
-            xs.dedup();
-        }
-        xs.into_iter().map(AxisValue::Number).collect()
-    } else {
-        values
-            .split(',')
-            .map(|v| {
-                let v = v.trim();
-                match v.replace('_', "").parse::<f64>() {
-                    Ok(x) if x.is_finite() => Ok(AxisValue::Number(x)),
-                    Ok(_) => Err(bad(format!("`{v}` is not a finite number"))),
-                    Err(_) if !v.is_empty() => Ok(AxisValue::Choice(v.to_string())),
-                    Err(_) => Err(bad("an empty value in the list".into())),
-                }
-            })
-            .collect::<InputResult<_>>()?
+        None => list_values(values, &bad)?,
     };
     if parsed.is_empty() || parsed.len() > MAX_POINTS {
         return Err(bad(format!(
@@ -156,6 +107,75 @@ pub fn parse_axis(spec: &str, tree: &Node, flag: &str) -> InputResult<Axis> {
         scaled,
         integer,
     })
+}
+
+/// `FROM..TO[:STEP]`: the values from FROM to TO, whole numbers when the
+/// parameter is an integer (or the key is new and both ends are whole).
+fn range_values(
+    from: &str,
+    rest: &str,
+    integer: bool,
+    whole_ends: bool,
+    bad: &dyn Fn(String) -> InputError,
+) -> InputResult<Vec<AxisValue>> {
+    let (to, step) = match rest.split_once(':') {
+        Some((t, s)) => (t, Some(s)),
+        None => (rest, None),
+    };
+    let num = |t: &str| {
+        t.trim()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+    };
+    let (from, to) = (
+        num(from).ok_or_else(|| bad(format!("`{from}` is not a number")))?,
+        num(to).ok_or_else(|| bad(format!("`{to}` is not a number")))?,
+    );
+    if to < from {
+        return Err(bad(format!("the range {from}..{to} runs backwards")));
+    }
+    let whole = integer || (from.fract() == 0.0 && to.fract() == 0.0 && whole_ends);
+    let step = match step {
+        Some(s) => num(s).ok_or_else(|| bad(format!("`{s}` is not a number")))?,
+        None if whole && to - from <= 20.0 => 1.0,
+        None => (to - from) / 10.0,
+    };
+    if step.is_nan() || step <= 0.0 {
+        return Err(bad(format!(
+            "the step must be greater than 0, found {step}"
+        )));
+    }
+    let count = ((to - from) / step + 1e-9).floor() + 1.0;
+    if count > MAX_POINTS as f64 {
+        return Err(bad(format!("{count} points are more than {MAX_POINTS}"))
+            .hint(format!("use a larger step: at most {MAX_POINTS} points")));
+    }
+    let mut xs: Vec<f64> = (0..count as usize)
+        .map(|i| from + i as f64 * step)
+        .collect();
+    if whole {
+        xs.iter_mut().for_each(|x| *x = x.round());
+        xs.dedup();
+    }
+    Ok(xs.into_iter().map(AxisValue::Number).collect())
+}
+
+/// `a,b,c`: numbers, or choices such as queue orders.
+fn list_values(values: &str, bad: &dyn Fn(String) -> InputError) -> InputResult<Vec<AxisValue>> {
+    values
+        .split(',')
+        .map(|v| {
+            let v = v.trim();
+            match v.replace('_', "").parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(AxisValue::Number(x)),
+                Ok(_) => Err(bad(format!("`{v}` is not a finite number"))),
+                Err(_) if !v.is_empty() => Ok(AxisValue::Choice(v.to_string())),
+                Err(_) => Err(bad("an empty value in the list".into())),
+            }
+        })
+        .collect()
 }
 
 /// Multiplies every number of a distribution table by `factor`.
