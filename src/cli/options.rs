@@ -105,6 +105,9 @@ pub(crate) enum Command {
         set: Vec<String>,
     },
     /// The expected funnel with every uncertain value at its mean and no noise (instant).
+    #[command(
+        after_help = "The model it runs, step by step: docs/model.md in the funnelsim repository."
+    )]
     Explain {
         /// The scenario file (TOML).
         scenario: PathBuf,
