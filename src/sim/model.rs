@@ -745,3 +745,32 @@ pub fn histogram_median(hist: &[f64]) -> Option<f64> {
     let hi = nth((n / 2.0).floor())? as f64;
     Some((lo + hi) / 2.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table of whole scores is a cache of the band search: a score
+    /// between a fractional lower bound and the whole number below it must
+    /// not take the whole number's band.
+    #[test]
+    fn fractional_scores_find_their_band_past_a_fractional_bound() {
+        let text = std::fs::read_to_string("scenarios/ma_inside_sales.toml").unwrap();
+        let text = text.replace(
+            "sql_rate_by_score = [[0, 0.04], [35, 0.10], [50, 0.30], [70, 0.45], [85, { range = [0.50, 0.65] }]]",
+            "sql_rate_by_score = [[0, 0.04], [50.5, 0.30]]",
+        );
+        assert!(text.contains("[50.5, 0.30]"), "the example's bands changed");
+        let tree = crate::scenario::doc::parse_str(&text, "t.toml").unwrap();
+        let setup = crate::scenario::setups_of(&tree, "t")
+            .unwrap()
+            .swap_remove(0);
+        let model = Model::new(&setup.scenario);
+        assert_eq!(model.band_of(50.0), Some(0));
+        assert_eq!(model.band_of(50.25), Some(0));
+        assert_eq!(model.band_of(50.5), Some(1));
+        assert_eq!(model.band_of(50.75), Some(1));
+        assert_eq!(model.band_of(51.0), Some(1));
+        assert_eq!(model.band_of(100.0), Some(1));
+    }
+}
