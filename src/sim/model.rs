@@ -2,7 +2,7 @@
 //!
 //! Leads are never simulated one by one, nor grouped by exact score. The MQLs
 //! of one source made on one day travel as a group with a count and the law
-//! of their scores (see [`crate::sim::mix`]); every random step draws a count for a whole
+//! of their scores (see `sim::mix`); every random step draws a count for a whole
 //! group: Poisson counts per class of lead (Poisson splitting), a nurture
 //! fate decided when a lead enters nurture, one binomial with the mixed rate
 //! for a group worked whole, a split by score only where capacity cuts a
