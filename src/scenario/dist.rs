@@ -179,24 +179,7 @@ impl Dist {
                 }
                 Shape::Uniform { low, high }
             }
-            "triangular" | "pert" => {
-                let [min, mode, max] = three(args, form)?;
-                if !(min <= mode && mode <= max && min < max) {
-                    return Err(format!(
-                        "{form} = [min, mode, max] needs min <= mode <= max and min < max"
-                    ));
-                }
-                if form == "triangular" {
-                    Shape::Triangular { min, mode, max }
-                } else {
-                    Shape::Beta {
-                        alpha: 1.0 + 4.0 * (mode - min) / (max - min),
-                        beta: 1.0 + 4.0 * (max - mode) / (max - min),
-                        low: min,
-                        high: max,
-                    }
-                }
-            }
+            "triangular" | "pert" => fit_three_point(form, args)?,
             "normal" => {
                 let (mean, sd) = (need(get("mean"), "mean")?, need(get("sd"), "sd")?);
                 if sd <= 0.0 {
@@ -216,27 +199,7 @@ impl Dist {
                     sigma: (p90.ln() - median.ln()) / Z90,
                 }
             }
-            "beta" => {
-                let (m, s) = (need(get("mean"), "mean")?, need(get("sd"), "sd")?);
-                if !(m > 0.0 && m < 1.0) || s <= 0.0 {
-                    return Err(format!(
-                        "beta needs 0 < mean < 1 and sd > 0, found mean {m}, sd {s}"
-                    ));
-                }
-                let k = m * (1.0 - m) / (s * s) - 1.0;
-                if k <= 0.0 {
-                    return Err(format!(
-                        "beta with mean {m} cannot have sd {s}: the sd must be below {:.4}",
-                        (m * (1.0 - m)).sqrt()
-                    ));
-                }
-                Shape::Beta {
-                    alpha: m * k,
-                    beta: (1.0 - m) * k,
-                    low: 0.0,
-                    high: 1.0,
-                }
-            }
+            "beta" => fit_beta(need(get("mean"), "mean")?, need(get("sd"), "sd")?)?,
             other => return Err(format!("unknown distribution `{other}`")),
         };
         let dist = Dist {
@@ -505,6 +468,49 @@ impl Dist {
         }
         (pmf, (1.0 - below).max(0.0))
     }
+}
+
+/// `triangular` or `pert = [min, mode, max]` (PERT as the beta with
+/// alpha = 1 + 4 (mode - min) / (max - min), beta = 1 + 4 (max - mode) / (max - min)).
+fn fit_three_point(form: &str, args: &[f64]) -> FitResult<Shape> {
+    let [min, mode, max] = three(args, form)?;
+    if !(min <= mode && mode <= max && min < max) {
+        return Err(format!(
+            "{form} = [min, mode, max] needs min <= mode <= max and min < max"
+        ));
+    }
+    Ok(if form == "triangular" {
+        Shape::Triangular { min, mode, max }
+    } else {
+        Shape::Beta {
+            alpha: 1.0 + 4.0 * (mode - min) / (max - min),
+            beta: 1.0 + 4.0 * (max - mode) / (max - min),
+            low: min,
+            high: max,
+        }
+    })
+}
+
+/// `beta = { mean = m, sd = s }` by the method of moments on [0, 1].
+fn fit_beta(m: f64, s: f64) -> FitResult<Shape> {
+    if !(m > 0.0 && m < 1.0) || s <= 0.0 {
+        return Err(format!(
+            "beta needs 0 < mean < 1 and sd > 0, found mean {m}, sd {s}"
+        ));
+    }
+    let k = m * (1.0 - m) / (s * s) - 1.0;
+    if k <= 0.0 {
+        return Err(format!(
+            "beta with mean {m} cannot have sd {s}: the sd must be below {:.4}",
+            (m * (1.0 - m)).sqrt()
+        ));
+    }
+    Ok(Shape::Beta {
+        alpha: m * k,
+        beta: (1.0 - m) * k,
+        low: 0.0,
+        high: 1.0,
+    })
 }
 
 fn two(args: &[f64], form: &str) -> FitResult<[f64; 2]> {
