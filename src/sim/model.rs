@@ -305,25 +305,14 @@ impl<'a> Run<'a> {
     }
 
     /// Month starts a nurtured lead of this score needs to reach the threshold, if it can
-    /// within `max_months` (docs/model.md step 3: k = min{k >= 1 : min(100, b + k g) >= threshold}).
+    /// within `max_months` (docs/model.md step 3).
     fn months_to_qualify(&self, score: f64) -> Option<u32> {
-        let threshold = self.s.marketing.mql_threshold as f64;
-        let gain = self.p.monthly_score_gain;
-        let max = self.s.marketing.nurture.max_months;
-        if score >= threshold {
-            return Some(1);
-        }
-        if gain <= 0.0 {
-            return None;
-        }
-        let mut k = ((threshold - score) / gain).ceil().max(1.0);
-        while k > 1.0 && requalified_score(score, k as u32 - 1, gain) >= threshold {
-            k -= 1.0;
-        }
-        while requalified_score(score, k as u32, gain) < threshold {
-            k += 1.0;
-        }
-        (k <= max as f64).then_some(k as u32)
+        months_to_qualify(
+            score,
+            self.s.marketing.mql_threshold as f64,
+            self.p.monthly_score_gain,
+            self.s.marketing.nurture.max_months,
+        )
     }
 
     /// Splits the leads of a source into the MQLs of arrival and the nurture classes.
@@ -723,6 +712,26 @@ impl Group {
     }
 }
 
+/// k = min{k >= 1 : min(100, b + k g) >= threshold}, if k <= `max`: the
+/// month starts a lead of score b needs in nurture. The division guesses k;
+/// the loops make it exact where the guess is off by floating-point rounding.
+fn months_to_qualify(score: f64, threshold: f64, gain: f64, max: u32) -> Option<u32> {
+    if score >= threshold {
+        return Some(1);
+    }
+    if gain <= 0.0 {
+        return None;
+    }
+    let mut k = ((threshold - score) / gain).ceil().max(1.0);
+    while k > 1.0 && requalified_score(score, k as u32 - 1, gain) >= threshold {
+        k -= 1.0;
+    }
+    while requalified_score(score, k as u32, gain) < threshold {
+        k += 1.0;
+    }
+    (k <= max as f64).then_some(k as u32)
+}
+
 /// The score of a nurtured lead when it re-qualifies after `k` month starts.
 fn requalified_score(score: f64, k: u32, gain: f64) -> f64 {
     (score + k as f64 * gain).min(100.0)
@@ -749,6 +758,38 @@ pub fn histogram_median(hist: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Against the definition, by counting, on gains where the division's
+    /// guess is off by rounding in both directions.
+    #[test]
+    fn months_to_qualify_is_the_least_k_of_the_definition() {
+        let mut guess_off = [0, 0];
+        for threshold in [1.0, 30.0, 50.0, 65.0, 100.0] {
+            for gain in [0.1, 0.3, 0.7, 1.1, 2.5, 3.3, 7.0, 12.5, 33.3] {
+                for tenth in 0..1000 {
+                    let score = tenth as f64 / 10.0;
+                    let least = (1..=2000u32)
+                        .find(|&k| requalified_score(score, k, gain) >= threshold)
+                        .unwrap();
+                    let got = months_to_qualify(score, threshold, gain, 1000);
+                    assert_eq!(
+                        got,
+                        (least <= 1000).then_some(least),
+                        "{score} {gain} {threshold}"
+                    );
+                    let guess = ((threshold - score) / gain).ceil().max(1.0) as u32;
+                    if score < threshold && guess != least {
+                        guess_off[usize::from(guess < least)] += 1;
+                    }
+                }
+            }
+        }
+        // The loops are needed: the plain division is wrong both ways here.
+        assert!(guess_off[0] > 0 && guess_off[1] > 0, "{guess_off:?}");
+        assert_eq!(months_to_qualify(10.0, 50.0, 0.0, 12), None);
+        assert_eq!(months_to_qualify(10.0, 50.0, 10.0, 3), None);
+        assert_eq!(months_to_qualify(10.0, 50.0, 10.0, 4), Some(4));
+    }
 
     /// The table of whole scores is a cache of the band search: a score
     /// between a fractional lower bound and the whole number below it must
