@@ -122,13 +122,7 @@ fn range_values(
         Some((t, s)) => (t, Some(s)),
         None => (rest, None),
     };
-    let num = |t: &str| {
-        t.trim()
-            .replace('_', "")
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite())
-    };
+    let num = parse_number;
     let (from, to) = (
         num(from).ok_or_else(|| bad(format!("`{from}` is not a number")))?,
         num(to).ok_or_else(|| bad(format!("`{to}` is not a number")))?,
@@ -160,6 +154,15 @@ fn range_values(
         xs.dedup();
     }
     Ok(xs.into_iter().map(AxisValue::Number).collect())
+}
+
+/// A finite number as a user types it on the command line (`1_000` allowed).
+pub fn parse_number(text: &str) -> Option<f64> {
+    text.trim()
+        .replace('_', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
 }
 
 /// `a,b,c`: numbers, or choices such as queue orders.

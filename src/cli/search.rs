@@ -141,13 +141,7 @@ fn parse_range(
         let (a, b) = text
             .split_once("..")
             .ok_or_else(|| bad(format!("`{text}` is not A..B")))?;
-        let num = |t: &str| {
-            t.trim()
-                .replace('_', "")
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-        };
+        let num = sweep::parse_number;
         let (a, b) = (
             num(a).ok_or_else(|| bad(format!("`{a}` is not a number")))?,
             num(b).ok_or_else(|| bad(format!("`{b}` is not a number")))?,

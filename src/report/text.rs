@@ -12,13 +12,14 @@ pub const MAX_WIDTH: usize = 100;
 /// The whole text report.
 pub fn text(r: &Results) -> String {
     let mut out = heading(r);
-    let combined = kpi_table(r, Columns::All);
+    let kpis = KpiTable::of(r);
+    let combined = kpi_table(r, &kpis, Columns::All);
     if r.uplift.is_empty() || combined.total_width() <= MAX_WIDTH {
         out.push_str(&combined.render());
     } else {
-        out.push_str(&kpi_table(r, Columns::Setups).render());
+        out.push_str(&kpi_table(r, &kpis, Columns::Setups).render());
         out.push('\n');
-        out.push_str(&kpi_table(r, Columns::Uplifts).render());
+        out.push_str(&kpi_table(r, &kpis, Columns::Uplifts).render());
     }
     if r.setups.iter().any(|s| !s.targets.is_empty()) {
         out.push('\n');
@@ -72,8 +73,7 @@ enum Columns {
     Uplifts,
 }
 
-fn kpi_table(r: &Results, columns: Columns) -> Table {
-    let kpis = KpiTable::of(r);
+fn kpi_table(r: &Results, kpis: &KpiTable<'_>, columns: Columns) -> Table {
     let mut header = vec![match columns {
         Columns::Uplifts => format!("Paired uplift vs \"{}\"", r.setups[0].name),
         _ => String::new(),

@@ -19,7 +19,10 @@ struct Cell {
 
 pub(super) fn heatmap(c: &Canvas<'_>, ctx: &SweepCtx<'_>, sweep: &Sweep) -> Result<bool, Error> {
     let (ax, ay) = (&sweep.axes[0], &sweep.axes[1]);
-    let goal = sweep_goal(sweep).filter(|_| sweep.points.iter().any(|p| p.p_goal.is_some()));
+    let goal = sweep
+        .goal
+        .clone()
+        .filter(|_| sweep.points.iter().any(|p| p.p_goal.is_some()));
     let (cells, range) = cells(ctx, sweep, goal.as_ref());
     let (x, y) = grid_axes(c, ctx, ax, ay);
     let (ramp_label, note) = legend_and_note(ctx, sweep.metric, goal.as_ref(), range);

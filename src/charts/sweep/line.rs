@@ -49,7 +49,7 @@ impl<'s> Line<'s> {
             .zip(&sweep.points)
             .filter_map(|(&x, p)| p.p_goal.map(|pg| (x, pg)))
             .collect();
-        let goal = sweep_goal(sweep);
+        let goal = sweep.goal.clone();
         let goal_y = goal
             .as_ref()
             .filter(|g| g.metric == metric)

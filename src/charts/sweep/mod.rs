@@ -528,11 +528,6 @@ fn point_text(ctx: &SweepCtx<'_>, axes: &[Param], values: &[AxisValue]) -> Strin
         .join(ctx.w.list_sep)
 }
 
-/// The goal of a sweep, read back from its text.
-fn sweep_goal(sweep: &Sweep) -> Option<Goal> {
-    sweep.goal.clone()
-}
-
 /// The legend entry of a sweep's best point, shown by `mark`.
 fn best_legend(ctx: &SweepCtx<'_>, sweep: &Sweep, mark: Mark) -> Option<LegendItem> {
     let best = sweep.points.get(sweep.best)?;
