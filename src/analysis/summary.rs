@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::analysis::sensitivity::{Drivers, drivers};
 use crate::runs::engine::SetupRuns;
 use crate::runs::measure::RunMetrics;
 use crate::runs::stats::{Summary, share};
@@ -211,6 +212,10 @@ pub struct Results {
     pub uplift: Vec<Uplift>,
     /// Resolved parameters of each setup, by parameter path.
     pub parameters: Vec<SetupParameters>,
+    /// What drives the result: the (U) inputs by variance share of `won` for
+    /// the first setup that is not the baseline (or the only one), and of its
+    /// opportunities uplift against the baseline.
+    pub drivers: Vec<Drivers>,
     /// Set when the run count came from `--precision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionReached>,
@@ -263,6 +268,17 @@ pub fn results(all: &[SetupRuns], seed: u64, precision: Option<PrecisionReached>
                 values: r.setup.scenario.resolved_parameters().into_iter().collect(),
             })
             .collect(),
+        drivers: drivers_of(all, seed),
         precision,
     }
+}
+
+/// The drivers of [`Results::drivers`], from the runs themselves.
+fn drivers_of(all: &[SetupRuns], seed: u64) -> Vec<Drivers> {
+    let i = usize::from(all.len() > 1);
+    let mut out = vec![drivers(Metric::Won, &all[i], None, seed)];
+    if i == 1 {
+        out.push(drivers(Metric::Opportunities, &all[1], Some(&all[0]), seed));
+    }
+    out
 }

@@ -92,6 +92,10 @@ impl Panel {
     pub(super) fn slot(&self) -> f64 {
         (self.plot.right - self.plot.left) / (self.x.hi - self.x.lo)
     }
+    /// Pixel height of one category slot on the y axis.
+    pub(super) fn slot_height(&self) -> f64 {
+        (self.plot.bottom - self.plot.top) / (self.y.hi - self.y.lo)
+    }
     pub(super) fn width(&self) -> f64 {
         self.plot.right - self.plot.left
     }

@@ -52,7 +52,7 @@ use crate::scenario::metric::Metric;
 use crate::scenario::{ChartOptions, Language};
 
 pub use fonts::EMBEDDED_FONT;
-pub use sweep::{sweep_chart, target_chart};
+pub use sweep::{sensitivity_charts, sweep_chart, target_chart};
 
 // ---------------------------------------------------------------------------
 // Size

@@ -2,12 +2,13 @@
 //!
 //! `main.rs` only calls [`main`]. Each command is one function in the file of
 //! its family: `simulate.rs` (run, compare), `search.rs` (sweep, target),
-//! `inspect.rs` (validate, explain, init, completions); the options are in
+//! `sensitivity.rs`, `inspect.rs` (validate, explain, init, completions); the options are in
 //! `options.rs`, what they share here.
 
 mod inspect;
 mod options;
 mod search;
+mod sensitivity;
 mod simulate;
 
 use std::io::IsTerminal;
@@ -80,6 +81,23 @@ pub(crate) fn execute(command: Command) -> Result<String, Error> {
                 range: range.as_deref(),
             };
             search::target(&scenario, ask, &sim, &out)
+        }
+        Command::Sensitivity {
+            scenario,
+            metric,
+            setup,
+            uplift,
+            plain,
+            sim,
+            out,
+        } => {
+            let ask = sensitivity::Ask {
+                metric: &metric,
+                setup: setup.as_deref(),
+                uplift,
+                plain,
+            };
+            sensitivity::sensitivity(&scenario, ask, &sim, &out)
         }
         Command::Validate { scenario, set } => inspect::validate(&scenario, &set),
         Command::Explain { scenario, set } => inspect::explain(&scenario, &set),

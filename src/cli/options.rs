@@ -96,6 +96,29 @@ pub(crate) enum Command {
         #[command(flatten)]
         out: OutputOptions,
     },
+    /// Which inputs drive a metric: a tornado and a spider on the expected funnel, rank correlations and variance shares from the runs.
+    Sensitivity {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// The metric studied.
+        #[arg(long, default_value = "won")]
+        metric: String,
+        /// The setup studied (default: the first that is not the baseline, or the only one).
+        #[arg(long)]
+        setup: Option<String>,
+        /// Study the paired uplift against the baseline (ratio for counts and money, difference for rates and days).
+        #[arg(long)]
+        uplift: bool,
+        /// Also move every plain number by this fraction either way, e.g. 0.2 for ±20%.
+        #[arg(long, value_name = "FRACTION")]
+        plain: Option<f64>,
+        /// Simulation options.
+        #[command(flatten)]
+        sim: SimOptions,
+        /// Output options.
+        #[command(flatten)]
+        out: OutputOptions,
+    },
     /// Check a scenario and print its resolved parameters.
     Validate {
         /// The scenario file (TOML).

@@ -269,9 +269,43 @@ pub fn runs_csv(all: &[SetupRuns], seed: u64) -> Vec<u8> {
 
 /// `summary.json`: everything above in one document.
 pub fn summary_json(r: &Results) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(r).expect("results serialize");
+    json_bytes(r)
+}
+
+/// Any result as a pretty JSON document with a final newline.
+pub fn json_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("results serialize");
     bytes.push(b'\n');
     bytes
+}
+
+/// `sensitivity.csv`: a row per input, largest swing first.
+pub fn sensitivity_csv(s: &crate::analysis::sensitivity::Sensitivity) -> Vec<u8> {
+    let head = [
+        "input",
+        "low",
+        "high",
+        "metric_at_low",
+        "metric_at_high",
+        "swing",
+        "rank_correlation",
+        "variance_share",
+        "kind",
+    ];
+    let rows = s.inputs.iter().map(|e| {
+        vec![
+            e.input.clone(),
+            num(Some(e.low)),
+            num(Some(e.high)),
+            num(e.metric_at_low),
+            num(e.metric_at_high),
+            num(e.swing),
+            num(e.rank_correlation),
+            num(e.variance_share),
+            e.kind.name().into(),
+        ]
+    });
+    csv(&head, rows)
 }
 
 /// `sweep.csv`: a row per point.

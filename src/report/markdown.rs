@@ -37,6 +37,9 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
     out.push_str("\n## Targets\n\n");
     out.push_str(&targets(r));
 
+    out.push_str("\n## What drives the result\n\n");
+    out.push_str(&drivers(r));
+
     if !charts.is_empty() || r.setups.len() < 2 {
         out.push_str("\n## Charts\n\n");
     }
@@ -217,6 +220,51 @@ fn targets(r: &Results) -> String {
         );
         out.push_str(&row(&cells));
     }
+    out
+}
+
+/// The top five (U) inputs of each driver list, by share of the variance across runs.
+fn drivers(r: &Results) -> String {
+    let mut out = String::from(
+        "The uncertain inputs that move the result most across these runs: each input's first-order share of the metric's variance and its rank correlation with it (the shares need not add up to 1; interactions and the noise of the funnel itself make up the rest). `funnelsim sensitivity` adds the tornado and spider charts.\n",
+    );
+    for d in &r.drivers {
+        let what = match &d.baseline {
+            Some(base) => format!(
+                "{} uplift of {} against {} (ratio, run by run)",
+                d.metric.label(),
+                inline(&d.setup),
+                inline(base)
+            ),
+            None => format!("{} of {}", d.metric.label(), inline(&d.setup)),
+        };
+        out.push_str(&format!("\n**{what}**\n\n"));
+        let top: Vec<_> = d
+            .inputs
+            .iter()
+            .filter(|i| i.variance_share.is_some_and(|s| s > 0.0))
+            .take(5)
+            .collect();
+        if top.is_empty() {
+            out.push_str("No uncertain input explains any of its variance.\n");
+            continue;
+        }
+        out.push_str(&row(&[
+            "Input".into(),
+            "Share of variance".into(),
+            "Rank correlation".into(),
+        ]));
+        out.push_str(&row(&["---".into(), "---:".into(), "---:".into()]));
+        for i in top {
+            out.push_str(&row(&[
+                format!("`{}`", i.input),
+                i.variance_share.map_or("n/a".into(), format::percent),
+                i.rank_correlation
+                    .map_or("n/a".into(), |c| format!("{c:+.2}")),
+            ]));
+        }
+    }
+    out.push('\n');
     out
 }
 

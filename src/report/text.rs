@@ -195,6 +195,145 @@ pub fn sweep_text(s: &crate::analysis::sweep::Sweep) -> String {
     out
 }
 
+/// The inputs of a sensitivity study as a table, with the sweep to run next.
+/// `file` is the scenario as the user named it, for that command.
+pub fn sensitivity_text(s: &crate::analysis::sensitivity::Sensitivity, file: &str) -> String {
+    let what = sensitivity_metric(s);
+    let v = |x: Option<f64>| x.map_or("n/a".into(), |x| sensitivity_value(s, x));
+    let paragraphs = [
+        format!(
+            "{}: sensitivity of {what}, setup {}, {} runs, seed {}",
+            s.scenario,
+            s.setup,
+            format::thousands(s.runs as f64, 0),
+            s.seed
+        ),
+        format!(
+            "Expected funnel with every uncertain input at its mean: {}.",
+            v(s.base)
+        ),
+        "low/high: the input at its p10/p90, every other uncertain input at its mean; \
+         at low/at high: the metric on the expected funnel there."
+            .to_string(),
+        format!(
+            "rho: rank correlation with the metric across the runs; share: first-order share of \
+             its variance (shares need not sum to 1; here they sum to {:.2}).",
+            s.variance_share_sum
+        ),
+    ];
+    let mut out = String::new();
+    for p in &paragraphs {
+        for line in crate::report::table::wrap(p, 100) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    let header = [
+        "input", "low", "high", "at low", "at high", "swing", "rho", "share",
+    ];
+    let mut table = Table::new(header.iter().map(|h| h.to_string()).collect());
+    for e in &s.inputs {
+        let plain = e.kind == crate::analysis::sensitivity::InputKind::Plain;
+        table.row(vec![
+            if plain {
+                format!("{} *", e.input)
+            } else {
+                e.input.clone()
+            },
+            input_value(e.low),
+            input_value(e.high),
+            v(e.metric_at_low),
+            v(e.metric_at_high),
+            e.swing.map_or("n/a".into(), |w| match s.uplift_measure {
+                Some(_) => format!("{w:.3}"),
+                None => format::value(s.metric, w),
+            }),
+            e.rank_correlation
+                .map_or(String::new(), |r| format!("{r:+.2}")),
+            e.variance_share.map_or(String::new(), format::percent),
+        ]);
+    }
+    out.push_str(&table.render());
+    if let Some(f) = s.plain {
+        out.push_str(&format!(
+            "* a plain number, moved {}% either way: it does not vary across runs (no rho or share).\n",
+            format::thousands(100.0 * f, 0)
+        ));
+    }
+    if let Some(top) = s
+        .inputs
+        .first()
+        .filter(|e| e.swing.is_some_and(|w| w > 0.0))
+    {
+        let values = match top.kind {
+            // A distribution is swept by scaling it as a whole.
+            crate::analysis::sensitivity::InputKind::Uncertain => "0.5..1.5:0.25".to_string(),
+            crate::analysis::sensitivity::InputKind::Plain => top
+                .spider
+                .iter()
+                .map(|p| short_number(p.value))
+                .collect::<Vec<_>>()
+                .join(","),
+        };
+        out.push_str(&format!(
+            "\nNext, the largest swing over a range:\n  funnelsim sweep {} --vary {}={values} --metric {}\n",
+            shell_word(file),
+            top.input,
+            s.metric
+        ));
+    }
+    out
+}
+
+/// An input's value in a table: three significant digits, large money in short form.
+fn input_value(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1e5 {
+        format::compact(x)
+    } else if a >= 100.0 {
+        format::thousands(x, 0)
+    } else if a >= 10.0 {
+        format::thousands(x, 1)
+    } else {
+        short_number(x)
+    }
+}
+
+/// "won", or "won uplift (ratio of MA to Baseline)".
+fn sensitivity_metric(s: &crate::analysis::sensitivity::Sensitivity) -> String {
+    match (&s.baseline, s.uplift_measure) {
+        (Some(base), Some(measure)) => {
+            format!("{} uplift ({measure} of {} to {base})", s.metric, s.setup)
+        }
+        _ => s.metric.to_string(),
+    }
+}
+
+/// A metric value of a study: a ratio uplift as "×1.23", else as the metric reads.
+fn sensitivity_value(s: &crate::analysis::sensitivity::Sensitivity, x: f64) -> String {
+    match s.uplift_measure {
+        Some("ratio") => format!("×{x:.3}"),
+        Some(_) if s.metric.unit() == crate::scenario::metric::Unit::Rate => {
+            format!("{:+.2}pt", 100.0 * x)
+        }
+        Some(_) => format!("{x:+.2}"),
+        None => format::value(s.metric, x),
+    }
+}
+
+/// A file name as a shell word: quoted when it holds anything but plain characters.
+fn shell_word(word: &str) -> String {
+    let plain = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    if plain && !word.is_empty() {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// The answer of a goal search and the KPI cascade that goes with it.
 pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
     let mut out = format!(

@@ -114,6 +114,12 @@ pub fn simulate_run(setup: &Setup, model: &Model, seed: u64, run: u64) -> RunMet
 pub fn expected_run(setup: &Setup) -> RunMetrics {
     let s = &setup.scenario;
     let params = RunParams::resolve(s, Draw::Mean);
+    expected_run_with(setup, &Model::new(s), &params)
+}
+
+/// The expected funnel of a setup with the given (U) values: every count at its expectation.
+pub fn expected_run_with(setup: &Setup, model: &Model, params: &RunParams) -> RunMetrics {
+    let s = &setup.scenario;
     let n = s.sources.len();
     let mut streams = Streams {
         arrivals: (0..n).map(|_| random::Expected).collect(),
@@ -121,8 +127,8 @@ pub fn expected_run(setup: &Setup) -> RunMetrics {
         follow_up: random::Expected,
         sales: random::Expected,
     };
-    let counts = Model::new(s).simulate(s, &params, &mut streams);
-    RunMetrics::from_counts(&counts, &params, s.deal.max_lifetime_months)
+    let counts = model.simulate(s, params, &mut streams);
+    RunMetrics::from_counts(&counts, params, s.deal.max_lifetime_months)
 }
 
 /// Simulates runs `from..to` of every setup (with its model); `progress` is

@@ -81,7 +81,13 @@ pub struct RunParams {
 impl RunParams {
     /// Resolves every (U) value of a scenario.
     pub fn resolve(s: &Scenario, draw: Draw) -> RunParams {
-        let v = |u: &Uncertain| draw.value(u);
+        RunParams::resolve_with(s, |u| draw.value(u))
+    }
+
+    /// Resolves every (U) value of a scenario with `value` (sensitivity moves
+    /// one input and keeps the others at their means).
+    pub fn resolve_with(s: &Scenario, value: impl Fn(&Uncertain) -> f64) -> RunParams {
+        let v = |u: &Uncertain| value(u);
         let sql_to_opportunity = v(&s.sales.sql_to_opportunity);
         let win_rate = v(&s.sales.win_rate);
         RunParams {

@@ -13,4 +13,5 @@ mod compare;
 mod expected_funnel;
 mod properties;
 mod reference_model;
+mod sensitivity;
 mod sweep;

@@ -1,5 +1,6 @@
 //! sweep.png and target.png (cli.md "Outputs"): a metric against one or two
-//! swept parameters, and the chance of a goal against the parameter solved for.
+//! swept parameters, and the chance of a goal against the parameter solved
+//! for; tornado.png and spider.png of a sensitivity study.
 //!
 //! Both go through the same `draw_frame` as every other chart, with the same
 //! palette (the scenario's series in the first setup colour, what is singled
@@ -7,10 +8,12 @@
 
 mod heatmap;
 mod line;
+mod sensitivity;
 mod target;
 
 use heatmap::heatmap;
 use line::one_parameter;
+pub use sensitivity::sensitivity_charts;
 use target::target_plot;
 
 use super::*;
