@@ -623,22 +623,27 @@ impl<'a> Run<'a> {
                 let day = day as usize;
                 let tally = &mut self.counts.sources[i];
                 let by_month = &mut self.counts.months;
+                let mut record = |opened_in: usize, closes_in: Option<usize>, n: f64| {
+                    tally.opportunities += n;
+                    by_month[opened_in].opportunities += n;
+                    match closes_in {
+                        Some(m) => closed[m] += n,
+                        None => tally.open_pipeline += n,
+                    }
+                };
+                let keep = sp.sql_to_opportunity;
+                if let Some(joint) = sales.by_sql_day(day) {
+                    rng.split_kept(sqls, keep, &joint.law, |k, n| {
+                        let (opened_in, closes_in) = joint.outcomes[k];
+                        record(opened_in as usize, closes_in.map(|m| m as usize), n);
+                    });
+                    continue;
+                }
                 let close = |lag: usize| (day + lag < days).then(|| sales.close(day + lag));
-                rng.split_twice(
-                    sqls,
-                    sp.sql_to_opportunity,
-                    &sales.lag,
-                    close,
-                    |lag, k, n| {
-                        let opened_in = cal.month_of(day + lag);
-                        tally.opportunities += n;
-                        by_month[opened_in].opportunities += n;
-                        match k {
-                            Some(k) => closed[opened_in + k] += n,
-                            None => tally.open_pipeline += n,
-                        }
-                    },
-                );
+                rng.split_twice(sqls, keep, &sales.lag, close, |lag, k, n| {
+                    let opened_in = cal.month_of(day + lag);
+                    record(opened_in, k.map(|k| opened_in + k), n);
+                });
             }
             for (month, n) in closed.iter_mut().enumerate() {
                 if *n <= 0.0 {

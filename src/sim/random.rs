@@ -486,6 +486,10 @@ pub trait Sampler {
         second: impl Fn(usize) -> Option<&'t Categorical>,
         each: impl FnMut(usize, Option<usize>, f64),
     );
+    /// Keeps each of `n` items with chance `keep` and splits those kept over
+    /// the values of `table`: calls `each(value, count)`; items beyond the
+    /// table are dropped.
+    fn split_kept(&mut self, n: f64, keep: f64, table: &Categorical, each: impl FnMut(usize, f64));
     /// The sum of `n` per-item draws of a (D) distribution whose mean (computed
     /// once by the caller) is `mean`.
     fn sum_of(&mut self, dist: &crate::scenario::dist::Dist, mean: f64, n: f64) -> f64;
@@ -544,6 +548,29 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
             }
         }
     }
+    fn split_kept(
+        &mut self,
+        n: f64,
+        keep: f64,
+        table: &Categorical,
+        mut each: impl FnMut(usize, f64),
+    ) {
+        let n = n as u64;
+        if n <= 16 {
+            // Few items, one uniform each: given u < keep, u / keep is uniform again.
+            for _ in 0..n {
+                let u = self.0.random::<f64>();
+                if u < keep
+                    && let Some(v) = table.sample_at(u / keep)
+                {
+                    each(v, 1.0);
+                }
+            }
+            return;
+        }
+        let kept = binomial(self.0, n, keep);
+        table.split(self.0, kept, |v, c| each(v, c as f64));
+    }
     fn sum_of(&mut self, dist: &crate::scenario::dist::Dist, _mean: f64, n: f64) -> f64 {
         (0..n as u64).map(|_| dist.sample(self.0)).sum()
     }
@@ -594,6 +621,20 @@ impl Sampler for Expected {
             }
             if inside < 1.0 {
                 each(v, None, kept * p * (1.0 - inside));
+            }
+        }
+    }
+    fn split_kept(
+        &mut self,
+        n: f64,
+        keep: f64,
+        table: &Categorical,
+        mut each: impl FnMut(usize, f64),
+    ) {
+        let kept = n * keep.clamp(0.0, 1.0);
+        for (v, &p) in table.pmf().iter().enumerate() {
+            if p > 0.0 {
+                each(v, kept * p);
             }
         }
     }
