@@ -200,11 +200,7 @@ fn sweep(c: &mut Criterion) {
                 funnelsim::analysis::sweep::sweep(
                     &loaded.tree,
                     &loaded.name,
-                    funnelsim::analysis::sweep::SweepSpec {
-                        axes: vec![axis],
-                        metric: Metric::Won,
-                        goal: None,
-                    },
+                    funnelsim::analysis::sweep::SweepSpec::new(vec![axis], Metric::Won, None),
                     &funnelsim::runs::engine::RunPlan::new(1000, 42),
                 )
                 .expect("runs"),

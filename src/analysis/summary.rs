@@ -6,6 +6,7 @@ use crate::analysis::sensitivity::{Drivers, drivers};
 use crate::runs::engine::SetupRuns;
 use crate::runs::measure::RunMetrics;
 use crate::runs::stats::{Summary, share};
+use crate::scenario::Team;
 use crate::scenario::metric::{Goal, MONTHLY_METRICS, Metric, SOURCE_METRICS};
 
 /// One metric's summary.
@@ -42,6 +43,9 @@ pub struct Breakdown {
 pub struct SetupSummary {
     /// The setup's name: the scenario's or its variant's.
     pub name: String,
+    /// Who follows up its MQLs (the owner of the follow-up KPIs).
+    #[serde(serialize_with = "team_name")]
+    pub team: Team,
     /// Runs simulated.
     pub runs: usize,
     /// Every metric's summary over the horizon, in `Metric::ALL` order.
@@ -83,6 +87,50 @@ pub struct Uplift {
     pub baseline: String,
     /// One row per metric, in `Metric::ALL` order.
     pub rows: Vec<UpliftRow>,
+    /// What the extra deals cost, run by run.
+    pub money: DecisionMoney,
+}
+
+/// Money per decision: the setup's extra cost against its extra deals, paired run by run.
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionMoney {
+    /// (cost - baseline cost) / (won - baseline won); undefined in a run where
+    /// won does not increase.
+    pub cost_per_extra_won: Summary,
+    /// The extra customers' lifetime value over the extra cost: (won x LTV -
+    /// the baseline's) / (cost - baseline cost); undefined in a run where the
+    /// setup costs no more.
+    pub incremental_ltv_to_cac: Summary,
+}
+
+/// [`DecisionMoney`] of one setup against the baseline on the same runs.
+pub fn decision_money(setup: &SetupRuns, baseline: &SetupRuns) -> DecisionMoney {
+    let pairs = || setup.runs.iter().zip(&baseline.runs);
+    let lifetime_value = |r: &RunMetrics| {
+        let won = r.get(Metric::Won);
+        if won > 0.0 {
+            won * r.get(Metric::Ltv)
+        } else {
+            0.0
+        }
+    };
+    let extra = |(a, b): (&RunMetrics, &RunMetrics)| {
+        (
+            a.get(Metric::Cost) - b.get(Metric::Cost),
+            a.get(Metric::Won) - b.get(Metric::Won),
+            lifetime_value(a) - lifetime_value(b),
+        )
+    };
+    let per_won = pairs()
+        .map(extra)
+        .map(|(cost, won, _)| if won > 0.0 { cost / won } else { f64::NAN });
+    let ltv_cac = pairs()
+        .map(extra)
+        .map(|(cost, _, ltv)| if cost > 0.0 { ltv / cost } else { f64::NAN });
+    DecisionMoney {
+        cost_per_extra_won: Summary::of(per_won),
+        incremental_ltv_to_cac: Summary::of(ltv_cac),
+    }
 }
 
 /// Summarises every metric of a setup, overall, by source and by month, and its targets.
@@ -123,6 +171,7 @@ pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
         .collect();
     SetupSummary {
         name: r.setup.name.clone(),
+        team: r.setup.scenario.follow_up.team,
         runs: runs.len(),
         metrics: Metric::ALL
             .iter()
@@ -141,6 +190,10 @@ pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
         by_source: breakdown(sources, SOURCE_METRICS, |x| &x.by_source),
         monthly: breakdown(months, MONTHLY_METRICS, |x| &x.by_month),
     }
+}
+
+fn team_name<S: serde::Serializer>(team: &Team, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(team.name())
 }
 
 /// Whether `x` is better than `base` for this metric.
@@ -182,6 +235,7 @@ pub fn uplift(setup: &SetupRuns, baseline: &SetupRuns) -> Uplift {
         setup: setup.setup.name.clone(),
         baseline: baseline.setup.name.clone(),
         rows,
+        money: decision_money(setup, baseline),
     }
 }
 

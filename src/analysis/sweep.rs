@@ -267,6 +267,50 @@ pub struct Point {
     pub summary: Summary,
     /// P(goal) when a goal is given.
     pub p_goal: Option<f64>,
+    /// What the point costs.
+    #[serde(flatten)]
+    pub cost: PointCost,
+    /// The metric `--best` ranks by, when it is not the swept one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranked: Option<Summary>,
+}
+
+/// What a setup costs across its runs: the decision is about money.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct PointCost {
+    /// Mean cost over the horizon.
+    pub cost_mean: Option<f64>,
+    /// Median cost per won deal (CAC) across the runs.
+    pub cac_p50: Option<f64>,
+}
+
+impl PointCost {
+    /// The cost figures of a setup's runs.
+    pub fn of(r: &SetupRuns) -> PointCost {
+        let column = |m: Metric| Summary::of(r.runs.iter().map(|x| x.get(m)));
+        PointCost {
+            cost_mean: column(Metric::Cost).mean,
+            cac_p50: column(Metric::Cac).p50,
+        }
+    }
+}
+
+/// How a sweep picks its best point (`--best`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum BestRule {
+    /// The highest P(goal); the first point on a tie.
+    PGoal,
+    /// The least mean cost among the points whose P(goal) reaches `confidence`.
+    Cheapest {
+        /// The chance a point must reach.
+        confidence: f64,
+    },
+    /// The best median of a metric (highest, or lowest where less is better); the first on a tie.
+    Metric {
+        /// The metric ranked.
+        metric: Metric,
+    },
 }
 
 /// A finished sweep.
@@ -287,8 +331,14 @@ pub struct Sweep {
     pub seed: u64,
     /// Every point of the grid; with two axes, the second varies fastest.
     pub points: Vec<Point>,
-    /// Index of the best point: highest P(goal), else the best median of the metric.
+    /// How the best point was picked.
+    pub best_rule: BestRule,
+    /// Index of the best point by `best_rule`. With `cheapest` and no point
+    /// reaching the confidence, the point with the highest P(goal).
     pub best: usize,
+    /// Whether some point met `best_rule` (false only for `cheapest` when no
+    /// point reaches the confidence).
+    pub best_met: bool,
 }
 
 /// Simulates one setup and summarises a metric (and a goal).
@@ -301,10 +351,48 @@ fn evaluate(
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Summary, Option<f64>, SetupRuns) {
     let r = engine::run_all(std::slice::from_ref(setup), seed, runs, progress).swap_remove(0);
-    let column = || r.runs.iter().map(|x| x.get(metric));
-    let summary = Summary::of(column());
+    let summary = summary_of(&r, metric);
     let p_goal = goal.map(|g| share(r.runs.iter().map(|x| x.get(g.metric)), |x| g.met_by(x)));
     (summary, p_goal, r)
+}
+
+fn summary_of(r: &SetupRuns, metric: Metric) -> Summary {
+    Summary::of(r.runs.iter().map(|x| x.get(metric)))
+}
+
+/// The best point by `rule`, and whether any point met it.
+fn best_point(points: &[Point], rule: BestRule) -> (usize, bool) {
+    let first_max = |key: &dyn Fn(&Point) -> Option<f64>| {
+        let mut best: Option<(usize, f64)> = None;
+        for (i, p) in points.iter().enumerate() {
+            if let Some(k) = key(p).filter(|k| !k.is_nan())
+                && best.is_none_or(|(_, b)| k > b)
+            {
+                best = Some((i, k));
+            }
+        }
+        best.map(|(i, _)| i)
+    };
+    let by_median =
+        |m: Metric, s: &Summary| s.p50.map(|x| if m.lower_is_better() { -x } else { x });
+    match rule {
+        BestRule::PGoal => (first_max(&|p| p.p_goal).unwrap_or(0), true),
+        BestRule::Cheapest { confidence } => {
+            let cheapest = first_max(&|p| {
+                p.p_goal
+                    .filter(|&pg| pg >= confidence)
+                    .and(p.cost.cost_mean.map(|c| -c))
+            });
+            match cheapest {
+                Some(i) => (i, true),
+                None => (first_max(&|p| p.p_goal).unwrap_or(0), false),
+            }
+        }
+        BestRule::Metric { metric: m } => {
+            let key = |p: &Point| by_median(m, p.ranked.as_ref().unwrap_or(&p.summary));
+            (first_max(&key).unwrap_or(0), true)
+        }
+    }
 }
 
 /// What a sweep asks: one or two axes, the metric summarised, an optional goal.
@@ -316,6 +404,33 @@ pub struct SweepSpec {
     pub metric: Metric,
     /// A goal whose chance is given at every point.
     pub goal: Option<Goal>,
+    /// How the best point is picked (checked by the caller: `PGoal` and
+    /// `Cheapest` need a goal).
+    pub best: BestRule,
+}
+
+impl SweepSpec {
+    /// A sweep with the default best rule: the highest P(goal) with a goal,
+    /// else the best median of the metric.
+    pub fn new(axes: Vec<Axis>, metric: Metric, goal: Option<Goal>) -> SweepSpec {
+        let best = BestRule::default_for(goal.as_ref(), metric);
+        SweepSpec {
+            axes,
+            metric,
+            goal,
+            best,
+        }
+    }
+}
+
+impl BestRule {
+    /// The rule without `--best`: the highest P(goal) with a goal, else the best median of `metric`.
+    pub fn default_for(goal: Option<&Goal>, metric: Metric) -> BestRule {
+        match goal {
+            Some(_) => BestRule::PGoal,
+            None => BestRule::Metric { metric },
+        }
+    }
 }
 
 /// What a goal search asks: the least (or most) value of `axis` within
@@ -345,6 +460,10 @@ fn maybe_goal_text<S: serde::Serializer>(goal: &Option<Goal>, s: S) -> Result<S:
     }
 }
 
+fn team_name<S: serde::Serializer>(team: &crate::scenario::Team, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(team.name())
+}
+
 /// An axis as its title in JSON.
 fn axis_title<S: serde::Serializer>(axis: &Axis, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&axis.title())
@@ -352,7 +471,12 @@ fn axis_title<S: serde::Serializer>(axis: &Axis, s: S) -> Result<S::Ok, S::Error
 
 /// Runs a sweep over one or two axes. Every point is checked before any is simulated.
 pub fn sweep(tree: &Node, name: &str, spec: SweepSpec, plan: &RunPlan) -> Result<Sweep, Error> {
-    let SweepSpec { axes, metric, goal } = spec;
+    let SweepSpec {
+        axes,
+        metric,
+        goal,
+        best: best_rule,
+    } = spec;
     let (runs, seed, progress) = (plan.runs, plan.seed, plan.progress);
     let grid: Vec<Vec<&AxisValue>> = match axes.as_slice() {
         [a] => a.values.iter().map(|v| vec![v]).collect(),
@@ -384,25 +508,21 @@ pub fn sweep(tree: &Node, name: &str, spec: SweepSpec, plan: &RunPlan) -> Result
         .iter()
         .zip(&grid)
         .map(|(setup, values)| {
-            let (summary, p_goal, _) = evaluate(setup, metric, goal.as_ref(), runs, seed, progress);
+            let (summary, p_goal, r) = evaluate(setup, metric, goal.as_ref(), runs, seed, progress);
+            let ranked = match best_rule {
+                BestRule::Metric { metric: m } if m != metric => Some(summary_of(&r, m)),
+                _ => None,
+            };
             Point {
                 values: values.iter().map(|v| (*v).clone()).collect(),
                 summary,
                 p_goal,
+                cost: PointCost::of(&r),
+                ranked,
             }
         })
         .collect();
-    let key = |p: &Point| match p.p_goal {
-        Some(pg) => pg,
-        None => {
-            let x = p.summary.p50.unwrap_or(f64::NAN);
-            if metric.lower_is_better() { -x } else { x }
-        }
-    };
-    let best = (0..points.len())
-        .filter(|&i| !key(&points[i]).is_nan())
-        .max_by(|&a, &b| key(&points[a]).total_cmp(&key(&points[b])).then(b.cmp(&a)))
-        .unwrap_or(0);
+    let (best, best_met) = best_point(&points, best_rule);
     Ok(Sweep {
         scenario: name.to_string(),
         axes,
@@ -411,7 +531,9 @@ pub fn sweep(tree: &Node, name: &str, spec: SweepSpec, plan: &RunPlan) -> Result
         runs,
         seed,
         points,
+        best_rule,
         best,
+        best_met,
     })
 }
 
@@ -425,6 +547,10 @@ pub enum Answer {
         value: f64,
         /// P(goal) at that value, a share of runs in [0, 1].
         p_goal: f64,
+        /// The values simulated whose P(goal) is within the 95% Monte Carlo
+        /// interval of the confidence (the answer included), lowest and
+        /// highest: the answer is known no closer than this.
+        uncertain: (f64, f64),
     },
     /// P(goal) rises and falls over the range: no single threshold answers it.
     NonMonotone {
@@ -458,6 +584,9 @@ pub struct CascadeStage {
 /// The KPI cascade: what each team must deliver, and month by month.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cascade {
+    /// Who follows up (the owner of the SQLs).
+    #[serde(serialize_with = "team_name")]
+    pub team: crate::scenario::Team,
     /// Each funnel stage, leads first.
     pub stages: Vec<CascadeStage>,
     /// Month labels.
@@ -485,12 +614,15 @@ pub struct Target {
     pub seed: u64,
     /// (value, P(goal)) of every point simulated, sorted by value.
     pub curve: Vec<(f64, f64)>,
+    /// What each point of `curve` costs, in the same order.
+    pub costs: Vec<PointCost>,
     /// Whether P(goal) grows with the parameter.
     pub increasing: bool,
     /// What the search found.
     pub answer: Answer,
-    /// At the answer (or the best point).
-    pub cascade: Cascade,
+    /// At the answer (or the best point of a chance that rises and falls);
+    /// none when no value meets the goal.
+    pub cascade: Option<Cascade>,
 }
 
 /// Finds the least value of a parameter (the most, where the goal improves as
@@ -507,16 +639,16 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
     let integer =
         axis.integer || (lo.fract() == 0.0 && hi.fract() == 0.0 && axis.param.get(tree).is_none());
     let grid = search_grid(lo, hi, integer);
-    let mut curve: Vec<(f64, f64)> = Vec::new();
+    let mut curve: Vec<(f64, f64, PointCost)> = Vec::new();
     let mut eval = |x: f64| -> Result<f64, Error> {
-        if let Some(&(_, p)) = curve.iter().find(|(v, _)| *v == x) {
+        if let Some(&(_, p, _)) = curve.iter().find(|(v, ..)| *v == x) {
             return Ok(p);
         }
         let value = AxisValue::Number(x);
         let setup = setup_at(tree, name, &[&axis], &[&value])?;
-        let (_, p, _) = evaluate(&setup, goal.metric, Some(&goal), runs, seed, progress);
+        let (_, p, r) = evaluate(&setup, goal.metric, Some(&goal), runs, seed, progress);
         let p = p.expect("a goal was given");
-        curve.push((x, p));
+        curve.push((x, p, PointCost::of(&r)));
         Ok(p)
     };
     let ps: Vec<f64> = grid.iter().map(|&x| eval(x)).collect::<Result<_, _>>()?;
@@ -530,17 +662,38 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
         precision: if integer { 1.0 } else { (hi - lo) / 200.0 },
     };
     let increasing = search.increasing;
-    let answer = search.answer(&grid, &ps, &mut eval)?;
+    let mut answer = search.answer(&grid, &ps, &mut eval)?;
     curve.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let at = match &answer {
-        Answer::Found { value, .. } => *value,
-        Answer::NonMonotone { best_value, .. } | Answer::Unreachable { best_value, .. } => {
-            *best_value
+    let at = match &mut answer {
+        Answer::Found {
+            value, uncertain, ..
+        } => {
+            // P(goal) over `runs` runs has a 95% half-width of 1.96 sqrt(c (1 - c) / runs) at c.
+            let half = 1.96 * (confidence * (1.0 - confidence) / runs as f64).sqrt();
+            let near = curve
+                .iter()
+                .filter(|(_, p, _)| (p - confidence).abs() <= half)
+                .map(|(x, ..)| *x)
+                .chain([*value]);
+            *uncertain = near.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+                (a.min(x), b.max(x))
+            });
+            Some(*value)
         }
+        Answer::NonMonotone { best_value, .. } => Some(*best_value),
+        Answer::Unreachable { .. } => None,
     };
-    let value = AxisValue::Number(at);
-    let setup = setup_at(tree, name, &[&axis], &[&value])?;
-    let (_, _, runs_at) = evaluate(&setup, goal.metric, Some(&goal), runs, seed, progress);
+    let costs = curve.iter().map(|c| c.2).collect();
+    let curve = curve.into_iter().map(|(x, p, _)| (x, p)).collect();
+    let cascade = match at {
+        Some(at) => {
+            let value = AxisValue::Number(at);
+            let setup = setup_at(tree, name, &[&axis], &[&value])?;
+            let (_, _, runs_at) = evaluate(&setup, goal.metric, Some(&goal), runs, seed, progress);
+            Some(cascade(&runs_at))
+        }
+        None => None,
+    };
     Ok(Target {
         scenario: name.to_string(),
         axis,
@@ -549,9 +702,10 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
         runs,
         seed,
         curve,
+        costs,
         increasing,
         answer,
-        cascade: cascade(&runs_at),
+        cascade,
     })
 }
 
@@ -630,12 +784,17 @@ impl Search {
             return Ok(Answer::Found {
                 value: grid[order[0]],
                 p_goal: ps[order[0]],
+                uncertain: (grid[order[0]], grid[order[0]]),
             });
         }
         let fail = grid[order[first_ok - 1]];
         let pass = (grid[order[first_ok]], ps[order[first_ok]]);
         let (value, p_goal) = self.bisect(fail, pass, eval)?;
-        Ok(Answer::Found { value, p_goal })
+        Ok(Answer::Found {
+            value,
+            p_goal,
+            uncertain: (value, value),
+        })
     }
 
     /// Narrows (fail, pass) to `precision`; returns the passing end and its P(goal).
@@ -701,6 +860,7 @@ pub fn cascade(r: &SetupRuns) -> Cascade {
     ];
     let width = MONTHLY_METRICS.len();
     Cascade {
+        team: r.setup.scenario.follow_up.team,
         stages: stages
             .iter()
             .zip(rates)

@@ -62,9 +62,20 @@ pub(crate) fn execute(command: Command) -> Result<String, Error> {
             vary,
             metric,
             goal,
+            best,
+            confidence,
             sim,
             out,
-        } => search::sweep(&scenario, &vary, &metric, goal.as_deref(), &sim, &out),
+        } => {
+            let ask = search::SweepArgs {
+                vary: &vary,
+                metric: &metric,
+                goal: goal.as_deref(),
+                best: best.as_deref(),
+                confidence,
+            };
+            search::sweep(&scenario, ask, &sim, &out)
+        }
         Command::Target {
             scenario,
             goal,

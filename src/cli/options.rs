@@ -66,6 +66,13 @@ pub(crate) enum Command {
         /// A goal such as "won >= 30": P(goal) at each point.
         #[arg(long)]
         goal: Option<String>,
+        /// How to pick the best point: p_goal (highest P(goal), the default with a goal),
+        /// cheapest (least mean cost among points meeting the goal with --confidence), or a metric (best median).
+        #[arg(long, value_name = "RULE")]
+        best: Option<String>,
+        /// With --best cheapest: the chance of the goal a point must reach.
+        #[arg(long, default_value_t = 0.8)]
+        confidence: f64,
         /// Simulation options.
         #[command(flatten)]
         sim: SimOptions,

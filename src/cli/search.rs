@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{OutputOptions, SimOptions, output_dir, progress_bar, run_plan, write_and_print};
-use crate::analysis::sweep::{self, SweepSpec, TargetSpec};
+use crate::analysis::sweep::{self, BestRule, SweepSpec, TargetSpec};
 use crate::charts;
 use crate::error::{Error, InputError};
 use crate::report::files::{self as output, OutputSet};
@@ -24,22 +24,32 @@ pub(super) struct TargetArgs<'a> {
     pub range: Option<&'a str>,
 }
 
+/// The options of `sweep` beyond the scenario and the shared ones.
+pub(super) struct SweepArgs<'a> {
+    /// `--vary`, once or twice.
+    pub vary: &'a [String],
+    /// `--metric`.
+    pub metric: &'a str,
+    /// `--goal`.
+    pub goal: Option<&'a str>,
+    /// `--best`.
+    pub best: Option<&'a str>,
+    /// `--confidence`.
+    pub confidence: f64,
+}
+
 /// `sweep`: a grid of one or two parameters.
 pub(super) fn sweep(
     path: &Path,
-    vary: &[String],
-    metric: &str,
-    goal: Option<&str>,
+    ask: SweepArgs<'_>,
     sim: &SimOptions,
     out: &OutputOptions,
 ) -> Result<String, Error> {
     let loaded = scenario::load(path, &sim.set)?;
-    let metric = Metric::from_name(metric).ok_or_else(|| {
-        InputError::new(format!("unknown metric `{metric}`"))
-            .key("--metric")
-            .hint(format!("valid metrics are {}", metric_names()))
-    })?;
-    let goal = goal.map(parse_goal).transpose()?;
+    let metric = parse_metric(ask.metric, "--metric")?;
+    let goal = ask.goal.map(parse_goal).transpose()?;
+    let best = parse_best(ask.best, goal.as_ref(), metric, ask.confidence)?;
+    let vary = ask.vary;
     let axes = vary
         .iter()
         .map(|v| sweep::parse_axis(v, &loaded.tree, "--vary"))
@@ -53,7 +63,12 @@ pub(super) fn sweep(
         progress: &inc,
         ..plan
     };
-    let spec = SweepSpec { axes, metric, goal };
+    let spec = SweepSpec {
+        axes,
+        metric,
+        goal,
+        best,
+    };
     let result = plan.install(|| sweep::sweep(&loaded.tree, &loaded.name, spec, &plan))??;
     bar.finish_and_clear();
     let mut files = OutputSet::default();
@@ -114,6 +129,57 @@ pub(super) fn target(
         );
     }
     write_and_print(&dir, out, files, &result, || text::target_text(&result))
+}
+
+fn parse_metric(text: &str, flag: &str) -> Result<Metric, Error> {
+    Metric::from_name(text).ok_or_else(|| {
+        InputError::new(format!("unknown metric `{text}`"))
+            .key(flag)
+            .hint(format!("valid metrics are {}", metric_names()))
+            .into()
+    })
+}
+
+/// `--best`: p_goal and cheapest need a goal; without `--best`, p_goal with
+/// a goal and the swept metric's best median without one.
+fn parse_best(
+    text: Option<&str>,
+    goal: Option<&Goal>,
+    metric: Metric,
+    confidence: f64,
+) -> Result<BestRule, Error> {
+    let needs_goal = |rule: &str| -> Error {
+        InputError::new(format!("--best {rule} needs a --goal"))
+            .key("--best")
+            .hint("add e.g. --goal \"won >= 30\", or rank by a metric: --best cac")
+            .into()
+    };
+    if !(confidence > 0.0 && confidence < 1.0) {
+        return Err(
+            InputError::new(format!("--confidence {confidence} is out of range"))
+                .key("--confidence")
+                .hint("a chance strictly between 0 and 1, e.g. 0.8")
+                .into(),
+        );
+    }
+    Ok(match text {
+        None => BestRule::default_for(goal, metric),
+        Some("p_goal") if goal.is_some() => BestRule::PGoal,
+        Some("cheapest") if goal.is_some() => BestRule::Cheapest { confidence },
+        Some(rule @ ("p_goal" | "cheapest")) => return Err(needs_goal(rule)),
+        Some(name) => match Metric::from_name(name) {
+            Some(m) => BestRule::Metric { metric: m },
+            None => {
+                return Err(InputError::new(format!("unknown --best rule `{name}`"))
+                    .key("--best")
+                    .hint(format!(
+                        "use p_goal, cheapest, or a metric: {}",
+                        metric_names()
+                    ))
+                    .into());
+            }
+        },
+    })
 }
 
 fn parse_goal(text: &str) -> Result<Goal, Error> {

@@ -158,7 +158,7 @@ pub fn summary_csv(r: &Results) -> Vec<u8> {
                 s.name.clone(),
                 "metric".into(),
                 m.metric.name().into(),
-                m.metric.owner().label().into(),
+                m.metric.owner().label_for(&[s.team]).into(),
                 String::new(),
             ];
             row.extend(stats_cells(&m.summary));
@@ -170,7 +170,7 @@ pub fn summary_csv(r: &Results) -> Vec<u8> {
                 s.name.clone(),
                 "target".into(),
                 t.goal.metric.name().into(),
-                t.goal.metric.owner().label().into(),
+                t.goal.metric.owner().label_for(&[s.team]).into(),
                 format!("{} {}", t.goal.comparison.symbol(), num(Some(t.goal.value))),
             ];
             row.extend(std::iter::repeat_n(String::new(), STATS.len()));
@@ -203,6 +203,21 @@ pub fn uplift_csv(r: &Results) -> Vec<u8> {
                 cells.push(num(Some(row.p_better)));
                 rows.push(cells);
             }
+        }
+        let money = [
+            ("cost_per_extra_won", &u.money.cost_per_extra_won),
+            ("incremental_ltv_to_cac", &u.money.incremental_ltv_to_cac),
+        ];
+        for (name, s) in money {
+            let mut cells = vec![
+                u.setup.clone(),
+                u.baseline.clone(),
+                name.into(),
+                "paired".into(),
+            ];
+            cells.extend(stats_cells(s));
+            cells.push(String::new());
+            rows.push(cells);
         }
     }
     csv(
@@ -313,12 +328,14 @@ pub fn sweep_csv(s: &crate::analysis::sweep::Sweep) -> Vec<u8> {
     let mut head: Vec<&str> = s.axes.iter().map(|a| a.path.as_str()).collect();
     head.push("metric");
     head.extend(STATS);
-    head.extend(["p_goal", "best"]);
+    head.extend(["p_goal", "cost_mean", "cac_p50", "best"]);
     let rows = s.points.iter().enumerate().map(|(i, p)| {
         let mut row: Vec<String> = p.values.iter().map(|v| v.label()).collect();
         row.push(s.metric.name().into());
         row.extend(stats_cells(&p.summary));
         row.push(num(p.p_goal));
+        row.push(num(p.cost.cost_mean));
+        row.push(num(p.cost.cac_p50));
         row.push(if i == s.best {
             "1".into()
         } else {
@@ -347,8 +364,14 @@ pub fn target_csv(t: &crate::analysis::sweep::Target) -> Vec<u8> {
             ]
         })
         .collect();
-    for (stage, months) in t.cascade.stages.iter().zip(&t.cascade.by_month) {
-        for (label, s) in t.cascade.months.iter().zip(months) {
+    let cascade = t.cascade.iter().flat_map(|c| {
+        c.stages
+            .iter()
+            .zip(&c.by_month)
+            .map(move |(stage, months)| (stage, months, &c.months))
+    });
+    for (stage, months, labels) in cascade {
+        for (label, s) in labels.iter().zip(months) {
             rows.push(vec![
                 "cascade".into(),
                 String::new(),

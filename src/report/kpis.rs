@@ -2,7 +2,7 @@
 //! the results and rendered by every format (the terminal table, report.md,
 //! and any format to come), so no two formats can list different rows.
 
-use crate::analysis::summary::{Results, UpliftRow};
+use crate::analysis::summary::{DecisionMoney, Results, UpliftRow};
 use crate::runs::stats::Summary;
 use crate::scenario::metric::{Goal, Metric, Owner};
 
@@ -23,6 +23,8 @@ pub struct KpiTable<'r> {
 pub struct KpiSection<'r> {
     /// Who owns these metrics.
     pub owner: Owner,
+    /// The owner as the section heading names it for these setups.
+    pub label: &'static str,
     /// A row per metric, in [`Metric::ALL`] order.
     pub rows: Vec<KpiRow<'r>>,
 }
@@ -50,10 +52,12 @@ pub struct TargetRow {
 impl<'r> KpiTable<'r> {
     /// The table of every metric of `r`.
     pub fn of(r: &'r Results) -> KpiTable<'r> {
+        let teams: Vec<_> = r.setups.iter().map(|s| s.team).collect();
         let sections = Owner::ALL
             .iter()
             .map(|&owner| KpiSection {
                 owner,
+                label: owner.label_for(&teams),
                 rows: Metric::ALL
                     .iter()
                     .filter(|m| m.owner() == owner)
@@ -71,6 +75,48 @@ impl<'r> KpiTable<'r> {
             sections,
         }
     }
+}
+
+/// Money per decision of one compared setup, as every format shows it.
+#[derive(Debug)]
+pub struct MoneyRow<'r> {
+    /// The setup compared.
+    pub setup: &'r str,
+    /// The baseline it is compared with.
+    pub baseline: &'r str,
+    /// The paired figures.
+    pub money: &'r DecisionMoney,
+}
+
+/// A row of money per decision for every setup compared with the baseline.
+pub fn money_rows(r: &Results) -> Vec<MoneyRow<'_>> {
+    r.uplift
+        .iter()
+        .map(|u| MoneyRow {
+            setup: &u.setup,
+            baseline: &u.baseline,
+            money: &u.money,
+        })
+        .collect()
+}
+
+/// A paired money figure: "1.23M (980k–1.56M)", with the runs where it is undefined.
+pub fn money_cell(s: &Summary, money: bool) -> String {
+    let f = |x: f64| {
+        if money {
+            crate::report::format::compact(x)
+        } else {
+            format!("{x:.2}")
+        }
+    };
+    let mut text = match (s.p50, s.p10, s.p90) {
+        (Some(m), Some(a), Some(b)) => format!("{} ({}–{})", f(m), f(a), f(b)),
+        _ => "n/a".into(),
+    };
+    if s.undefined > 0 {
+        text.push_str(&format!(", n/a in {} runs", s.undefined));
+    }
+    text
 }
 
 /// Every target of any setup, in first-seen order, with each setup's chance of meeting it.
@@ -102,6 +148,7 @@ mod tests {
     fn setup(name: &str, targets: &[(Metric, f64, f64)]) -> SetupSummary {
         SetupSummary {
             name: name.into(),
+            team: crate::scenario::Team::InsideSales,
             runs: 1,
             metrics: Vec::new(),
             targets: targets

@@ -37,6 +37,28 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
     out.push_str("\n## Targets\n\n");
     out.push_str(&targets(r));
 
+    let money = crate::report::kpis::money_rows(r);
+    if !money.is_empty() {
+        out.push_str("\n## Money per decision\n\n");
+        out.push_str(&format!(
+            "Paired run by run against {}: the extra cost per extra won deal (undefined in a run where won does not increase) and the extra customers' lifetime value over the extra cost (undefined where the setup costs no more). Median (p10–p90).\n\n",
+            inline(money[0].baseline)
+        ));
+        out.push_str(&row(&[
+            "Setup".into(),
+            "Cost per extra won deal".into(),
+            "Incremental LTV/CAC".into(),
+        ]));
+        out.push_str(&row(&["---".into(), "---:".into(), "---:".into()]));
+        for m in money {
+            out.push_str(&row(&[
+                inline(m.setup),
+                crate::report::kpis::money_cell(&m.money.cost_per_extra_won, true),
+                crate::report::kpis::money_cell(&m.money.incremental_ltv_to_cac, false),
+            ]));
+        }
+    }
+
     out.push_str("\n## What drives the result\n\n");
     out.push_str(&drivers(r));
 
@@ -172,7 +194,7 @@ fn kpi_table(r: &Results) -> String {
     rule.extend(std::iter::repeat_n("---:".to_string(), columns - 1));
     out.push_str(&row(&rule));
     for section in &kpis.sections {
-        let mut title = vec![format!("**{}**", section.owner.label())];
+        let mut title = vec![format!("**{}**", section.label)];
         title.extend(std::iter::repeat_n(String::new(), columns - 1));
         out.push_str(&row(&title));
         for kpi in &section.rows {

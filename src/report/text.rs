@@ -3,7 +3,7 @@
 
 use crate::analysis::summary::Results;
 use crate::report::format;
-use crate::report::kpis::{KpiTable, target_rows};
+use crate::report::kpis::{KpiTable, money_cell, money_rows, target_rows};
 use crate::report::table::Table;
 
 /// Widest table printed as one; wider ones split the uplift into a table of its own.
@@ -24,6 +24,26 @@ pub fn text(r: &Results) -> String {
     if r.setups.iter().any(|s| !s.targets.is_empty()) {
         out.push('\n');
         out.push_str(&targets_table(r).render());
+    }
+    let money = money_rows(r);
+    if !money.is_empty() {
+        out.push_str(&format!(
+            "\nMoney per decision, paired run by run against {}: median (p10–p90)\n\n",
+            money[0].baseline
+        ));
+        let mut table = Table::new(vec![
+            "setup".into(),
+            "cost per extra won deal".into(),
+            "incremental LTV/CAC".into(),
+        ]);
+        for m in money {
+            table.row(vec![
+                m.setup.to_string(),
+                money_cell(&m.money.cost_per_extra_won, true),
+                money_cell(&m.money.incremental_ltv_to_cac, false),
+            ]);
+        }
+        out.push_str(&table.render());
     }
     out
 }
@@ -93,7 +113,7 @@ fn kpi_table(r: &Results, kpis: &KpiTable<'_>, columns: Columns) -> Table {
     }
     let mut table = Table::new(header);
     for section in &kpis.sections {
-        table.section(section.owner.label());
+        table.section(section.label);
         for row in &section.rows {
             let m = row.metric;
             let mut cells = vec![format!("  {}", m.label())];
@@ -170,7 +190,7 @@ pub fn sweep_text(s: &crate::analysis::sweep::Sweep) -> String {
     if let Some(goal) = &s.goal {
         header.push(format!("P({goal})"));
     }
-    header.push(String::new());
+    header.extend(["cost".into(), "per won".into(), String::new()]);
     let mut table = Table::new(header);
     for (i, p) in s.points.iter().enumerate() {
         let mut row: Vec<String> = p.values.iter().map(|v| v.label()).collect();
@@ -184,15 +204,53 @@ pub fn sweep_text(s: &crate::analysis::sweep::Sweep) -> String {
         if let Some(pg) = p.p_goal {
             row.push(format::percent(pg));
         }
+        row.extend(cost_cells(&p.cost));
         row.push(if i == s.best {
-            "◀ best".into()
+            "◀".into()
         } else {
             String::new()
         });
         table.row(row);
     }
     out.push_str(&table.render());
+    out.push_str(&format!(
+        "\ncost: mean cost over the horizon; per won: median cost per won deal (CAC).\n{}\n",
+        best_rule_text(s)
+    ));
     out
+}
+
+/// The cost cells of a point: mean cost and median cost per won deal.
+fn cost_cells(c: &crate::analysis::sweep::PointCost) -> [String; 2] {
+    let money = |x: Option<f64>| x.map_or("n/a".into(), format::compact);
+    [money(c.cost_mean), money(c.cac_p50)]
+}
+
+/// The rule `◀ best` follows, in a sentence.
+fn best_rule_text(s: &crate::analysis::sweep::Sweep) -> String {
+    use crate::analysis::sweep::BestRule;
+    let goal = s.goal.as_ref().map_or(String::new(), |g| g.to_string());
+    match s.best_rule {
+        BestRule::PGoal => format!(
+            "◀ best: the highest P({goal}), the first row on a tie (--best cheapest weighs cost)."
+        ),
+        BestRule::Cheapest { confidence } if s.best_met => format!(
+            "◀ best: the least mean cost among the points with P({goal}) >= {}.",
+            format::percent(confidence)
+        ),
+        BestRule::Cheapest { confidence } => format!(
+            "No point reaches P({goal}) >= {}: ◀ marks the highest P({goal}).",
+            format::percent(confidence)
+        ),
+        BestRule::Metric { metric } => format!(
+            "◀ best: the {} median of {metric}, the first row on a tie.",
+            if metric.lower_is_better() {
+                "lowest"
+            } else {
+                "highest"
+            }
+        ),
+    }
 }
 
 /// The inputs of a sensitivity study as a table, with the sweep to run next.
@@ -347,18 +405,30 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
     );
     let (answer, at) = answer_text(t);
     out.push_str(&answer);
-    out.push_str(&format!(
-        "\nP(goal) by value: {}\n",
-        t.curve
-            .iter()
-            .map(|(x, p)| format!("{} → {}", short_number(*x), format::percent(*p)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    out.push_str(&format!(
-        "\nKPI cascade {at}: what each team must deliver a month (mean, p10–p90)\n\n"
-    ));
-    out.push_str(&cascade_table(&t.cascade).render());
+    out.push_str("\nEvery value simulated: P(goal), mean cost, median cost per won deal (CAC)\n\n");
+    let mut points = Table::new(vec![
+        t.axis.title(),
+        "P(goal)".into(),
+        "cost".into(),
+        "per won".into(),
+    ]);
+    for ((x, p), c) in t.curve.iter().zip(&t.costs) {
+        let mut row = vec![short_number(*x), format::percent(*p)];
+        row.extend(cost_cells(c));
+        points.row(row);
+    }
+    out.push_str(&points.render());
+    match &t.cascade {
+        Some(cascade) => {
+            out.push_str(&format!(
+                "\nKPI cascade {at}: what each team must deliver a month (mean, p10–p90)\n\n"
+            ));
+            out.push_str(&cascade_table(cascade).render());
+        }
+        None => out.push_str(
+            "\nNo KPI cascade: no value in the range meets the goal, so there is no plan to break down.\n",
+        ),
+    }
     out
 }
 
@@ -373,15 +443,35 @@ fn answer_text(t: &crate::analysis::sweep::Target) -> (String, &'static str) {
     let n = short_number;
     let least = if t.increasing { "least" } else { "most" };
     match &t.answer {
-        Answer::Found { value, p_goal } => (
-            format!(
+        Answer::Found {
+            value,
+            p_goal,
+            uncertain: (lo, hi),
+        } => {
+            let mut text = format!(
                 "Answer: {} = {} is the {least} value that meets the goal: P = {}.\n",
                 t.axis.title(),
                 n(*value),
                 format::percent(*p_goal)
-            ),
-            "at the answer",
-        ),
+            );
+            if hi > lo {
+                text.push_str(&format!(
+                    "With {} runs a point the answer is about {} to {}: P(goal) there is within the \
+                     Monte Carlo error of {}.\n",
+                    format::thousands(t.runs as f64, 0),
+                    n(*lo),
+                    n(*hi),
+                    format::percent(t.confidence)
+                ));
+            }
+            if (hi - lo) > 0.05 * value.abs() {
+                text.push_str(&format!(
+                    "That range is wide: --runs {} would about halve it.\n",
+                    t.runs * 4
+                ));
+            }
+            (text, "at the answer")
+        }
         Answer::NonMonotone {
             feasible,
             best_value,
@@ -413,7 +503,8 @@ fn answer_text(t: &crate::analysis::sweep::Target) -> (String, &'static str) {
             best_p_goal,
         } => (
             format!(
-                "No value in the range meets the goal with {} confidence; the best is {} = {} with P = {}.\n",
+                "No value in the range meets the goal with {} confidence; the best is {} = {} with P = {} \
+                 (widen --range or ease the goal).\n",
                 format::percent(t.confidence),
                 t.axis.title(),
                 n(*best_value),
@@ -426,6 +517,7 @@ fn answer_text(t: &crate::analysis::sweep::Target) -> (String, &'static str) {
 
 /// The KPI cascade: a row per stage with its owner, mean a month, p10–p90 and conversion.
 fn cascade_table(cascade: &crate::analysis::sweep::Cascade) -> Table {
+    let teams = [cascade.team];
     let mut table = Table::new(vec![
         "Stage".into(),
         "Owner".into(),
@@ -438,7 +530,7 @@ fn cascade_table(cascade: &crate::analysis::sweep::Cascade) -> Table {
         let v = |x: Option<f64>| x.map_or("n/a".into(), |x| format::thousands(x, 1));
         table.row(vec![
             stage.metric.label().into(),
-            stage.metric.owner().label().into(),
+            stage.metric.owner().label_for(&teams).into(),
             v(s.mean),
             format!("{}–{}", v(s.p10), v(s.p90)),
             stage.conversion.as_ref().map_or(String::new(), |(m, c)| {

@@ -25,11 +25,24 @@ impl Owner {
         Owner::Shared,
     ];
 
-    /// Heading in reports.
+    /// Heading in reports, when inside sales follows up.
     pub fn label(self) -> &'static str {
+        self.label_for(&[crate::scenario::Team::InsideSales])
+    }
+
+    /// Heading in reports of setups whose follow-up is done by `teams`: the
+    /// follow-up metrics belong to field sales where field sales follows up.
+    pub fn label_for(self, teams: &[crate::scenario::Team]) -> &'static str {
+        use crate::scenario::Team;
         match self {
             Owner::Marketing => "Marketing",
-            Owner::InsideSales => "Inside sales (follow-up)",
+            Owner::InsideSales if teams.iter().all(|&t| t == Team::FieldSales) => {
+                "Follow-up (field sales)"
+            }
+            Owner::InsideSales if teams.iter().all(|&t| t == Team::InsideSales) => {
+                "Inside sales (follow-up)"
+            }
+            Owner::InsideSales => "Follow-up (inside sales or field sales)",
             Owner::FieldSales => "Field sales",
             Owner::Shared => "Shared",
         }

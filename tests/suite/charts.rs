@@ -451,7 +451,7 @@ fn report_links_only_to_files_that_exist() {
     // The rest of the page: owners, uplift, targets, seed and runs.
     for text in [
         "Marketing",
-        "Inside sales",
+        "Follow-up (inside sales or field sales)",
         "Field sales",
         "Shared",
         "Uplift",
@@ -617,7 +617,7 @@ mod sweep_and_target {
         sweep(
             &loaded.tree,
             &loaded.name,
-            SweepSpec { axes, metric, goal },
+            SweepSpec::new(axes, metric, goal),
             &funnelsim::runs::engine::RunPlan::new(RUNS, SEED),
         )
         .expect("the sweep runs")

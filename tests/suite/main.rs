@@ -11,6 +11,7 @@ mod closed_forms;
 mod commands;
 mod compare;
 mod expected_funnel;
+mod money;
 mod properties;
 mod reference_model;
 mod sensitivity;

@@ -19,11 +19,7 @@ fn a_sweep_of_lead_volume_follows_the_closed_form_line() {
     let s = sweep::sweep(
         &t,
         "plain",
-        sweep::SweepSpec {
-            axes: vec![axis],
-            metric: Metric::Won,
-            goal: None,
-        },
+        sweep::SweepSpec::new(vec![axis], Metric::Won, None),
         &funnelsim::runs::engine::RunPlan::new(runs, 31),
     )
     .unwrap();
@@ -50,11 +46,7 @@ fn common_random_numbers_keep_won_non_decreasing_in_reps() {
     let s = sweep::sweep(
         &loaded.tree,
         &loaded.name,
-        sweep::SweepSpec {
-            axes: vec![axis],
-            metric: Metric::Won,
-            goal: None,
-        },
+        sweep::SweepSpec::new(vec![axis], Metric::Won, None),
         &funnelsim::runs::engine::RunPlan::new(400, 32),
     )
     .unwrap();
@@ -96,16 +88,101 @@ fn target_finds_the_known_least_lead_volume() {
         &funnelsim::runs::engine::RunPlan::new(4000, 33),
     )
     .unwrap();
-    let Answer::Found { value, p_goal } = r.answer else {
+    let Answer::Found {
+        value,
+        p_goal,
+        uncertain: (lo, hi),
+    } = r.answer
+    else {
         panic!("expected an answer, got {:?}", r.answer)
     };
     assert!((value - exact).abs() <= 1.0, "found {value}, exact {exact}");
     assert!(p_goal >= 0.8);
     assert!(r.increasing);
+    // The answer's Monte Carlo range holds it, and the exact answer within a step.
+    assert!(lo <= value && value <= hi && lo - 1.0 <= exact && exact <= hi + 1.0);
+    // Every value in the range has P(goal) within the 95% error of 80% at 4,000 runs.
+    let half = 1.96 * (0.8f64 * 0.2 / 4000.0).sqrt();
+    for &(x, p) in r
+        .curve
+        .iter()
+        .filter(|(x, _)| (lo..=hi).contains(x) && *x != value)
+    {
+        assert!((p - 0.8).abs() <= half, "{x}: {p}");
+    }
     // The cascade at the answer: leads a month are L on average.
-    let leads = &r.cascade.stages[0];
+    let cascade = r.cascade.as_ref().expect("a cascade at the answer");
+    assert_eq!(cascade.team, funnelsim::scenario::Team::FieldSales);
+    let leads = &cascade.stages[0];
     assert_eq!(leads.metric, Metric::Leads);
     assert!((leads.per_month.mean.unwrap() - value).abs() < 0.05 * value);
+}
+
+#[test]
+fn an_unreachable_goal_says_so_and_prints_no_cascade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.toml");
+    std::fs::write(&path, plain("")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+        .arg("target")
+        .arg(&path)
+        .args([
+            "--goal",
+            "won >= 1000",
+            "--solve",
+            "source.web.leads_per_month",
+        ])
+        .args([
+            "--range",
+            "10..20",
+            "--runs",
+            "200",
+            "-q",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("No value in the range meets the goal"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No KPI cascade") && !text.contains("Stage"),
+        "{text}"
+    );
+    let csv = std::fs::read_to_string(dir.path().join("out/target.csv")).unwrap();
+    assert!(!csv.contains("cascade"));
+    // Field sales follows up here: the SQLs are not inside sales' KPI.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+        .arg("target")
+        .arg(&path)
+        .args([
+            "--goal",
+            "won >= 5",
+            "--solve",
+            "source.web.leads_per_month",
+        ])
+        .args([
+            "--range",
+            "10..40",
+            "--runs",
+            "200",
+            "-q",
+            "--no-charts",
+            "--out",
+        ])
+        .arg(dir.path().join("out2"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Follow-up (field sales)") && !text.contains("Inside sales"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -90,7 +90,9 @@ fn answer_text(ctx: &SweepCtx<'_>, t: &Target, xs: &[f64]) -> (String, Option<St
             .join(ctx.w.list_sep)
     };
     match &t.answer {
-        Answer::Found { value: v, p_goal } => (
+        Answer::Found {
+            value: v, p_goal, ..
+        } => (
             fill(
                 if t.increasing {
                     ctx.w.found_least
