@@ -435,8 +435,8 @@ pub fn sensitivity(
         program: "funnelsim",
         version: env!("CARGO_PKG_VERSION"),
         scenario: scenario.to_string(),
-        setup: setup.setup.name.clone(),
-        baseline: baseline.map(|b| b.setup.name.clone()),
+        setup: setup.setup.label.clone(),
+        baseline: baseline.map(|b| b.setup.label.clone()),
         metric: spec.metric,
         uplift: baseline.is_some(),
         uplift_measure: baseline.map(|_| {
@@ -483,8 +483,8 @@ pub fn drivers(
     });
     Drivers {
         metric,
-        setup: setup.setup.name.clone(),
-        baseline: baseline.map(|b| b.setup.name.clone()),
+        setup: setup.setup.label.clone(),
+        baseline: baseline.map(|b| b.setup.label.clone()),
         inputs,
     }
 }

@@ -164,13 +164,13 @@ pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
         .scenario
         .sources
         .iter()
-        .map(|s| s.name.clone())
+        .map(|s| s.label.clone())
         .collect();
     let months = (0..r.model.calendar.months())
         .map(|m| r.model.calendar.label(m))
         .collect();
     SetupSummary {
-        name: r.setup.name.clone(),
+        name: r.setup.label.clone(),
         team: r.setup.scenario.follow_up.team,
         runs: runs.len(),
         metrics: Metric::ALL
@@ -232,8 +232,8 @@ pub fn uplift(setup: &SetupRuns, baseline: &SetupRuns) -> Uplift {
         })
         .collect();
     Uplift {
-        setup: setup.setup.name.clone(),
-        baseline: baseline.setup.name.clone(),
+        setup: setup.setup.label.clone(),
+        baseline: baseline.setup.label.clone(),
         rows,
         money: decision_money(setup, baseline),
     }
@@ -266,6 +266,10 @@ pub struct Results {
     pub uplift: Vec<Uplift>,
     /// Resolved parameters of each setup, by parameter path.
     pub parameters: Vec<SetupParameters>,
+    /// What each setup assumes without saying so, in setup order.
+    pub assumptions: Vec<SetupAssumptions>,
+    /// The `--set` assignments applied (set by the caller).
+    pub overrides: Vec<crate::scenario::Override>,
     /// What drives the result: the (U) inputs by variance share of `won` for
     /// the first setup that is not the baseline (or the only one), and of its
     /// opportunities uplift against the baseline.
@@ -273,6 +277,16 @@ pub struct Results {
     /// Set when the run count came from `--precision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionReached>,
+}
+
+/// What one setup assumes without saying so.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetupAssumptions {
+    /// The setup's label.
+    pub setup: String,
+    /// Its zero costs and defaulted values.
+    #[serde(flatten)]
+    pub assumptions: crate::scenario::assumptions::Assumptions,
 }
 
 /// The resolved parameters of one setup.
@@ -303,7 +317,7 @@ pub fn results(all: &[SetupRuns], seed: u64, precision: Option<PrecisionReached>
     Results {
         program: "funnelsim",
         version: env!("CARGO_PKG_VERSION"),
-        scenario: s.name.clone(),
+        scenario: s.label.clone(),
         description: s.description.clone(),
         seed,
         runs: first.runs.len() as u64,
@@ -318,10 +332,18 @@ pub fn results(all: &[SetupRuns], seed: u64, precision: Option<PrecisionReached>
         parameters: all
             .iter()
             .map(|r| SetupParameters {
-                setup: r.setup.name.clone(),
+                setup: r.setup.label.clone(),
                 values: r.setup.scenario.resolved_parameters().into_iter().collect(),
             })
             .collect(),
+        assumptions: all
+            .iter()
+            .map(|r| SetupAssumptions {
+                setup: r.setup.label.clone(),
+                assumptions: r.setup.assumptions.clone(),
+            })
+            .collect(),
+        overrides: Vec::new(),
         drivers: drivers_of(all, seed),
         precision,
     }

@@ -524,7 +524,7 @@ pub fn sweep(tree: &Node, name: &str, spec: SweepSpec, plan: &RunPlan) -> Result
         .collect();
     let (best, best_met) = best_point(&points, best_rule);
     Ok(Sweep {
-        scenario: name.to_string(),
+        scenario: crate::scenario::title_of(tree, name),
         axes,
         metric,
         goal,
@@ -695,7 +695,7 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
         None => None,
     };
     Ok(Target {
-        scenario: name.to_string(),
+        scenario: crate::scenario::title_of(tree, name),
         axis,
         goal,
         confidence,

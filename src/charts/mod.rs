@@ -242,14 +242,23 @@ impl Ctx<'_> {
     fn subtitle(&self) -> String {
         let runs = thousands(self.r.runs as f64, 0);
         let period = period_label(&self.r.months, self.lang);
-        fill(
+        let mut line = fill(
             self.w.subtitle,
             &[
                 ("runs", &runs),
                 ("seed", &self.r.seed.to_string()),
                 ("period", &period),
             ],
-        )
+        );
+        // A chart made with --set says so: it is not the scenario as written.
+        for o in &self.r.overrides {
+            line.push_str(" · ");
+            match &o.setup {
+                Some(name) => line.push_str(&format!("{name}: {}", o.assignment)),
+                None => line.push_str(&format!("--set {}", o.assignment)),
+            }
+        }
+        line
     }
 
     /// "name: value" in the chart's language.

@@ -12,13 +12,14 @@ use crate::scenario::{self, Loaded};
 /// `validate`: the file checked, every resolved parameter printed.
 pub(super) fn validate(path: &Path, set: &[String]) -> Result<String, Error> {
     let loaded = scenario::load(path, set)?;
+    super::warn_zero_costs(&loaded.setups);
     Ok(validate_text(path, &loaded))
 }
 
 /// `explain`: the expected funnel, no noise.
 pub(super) fn explain(path: &Path, set: &[String]) -> Result<String, Error> {
     let loaded = scenario::load(path, set)?;
-    Ok(explain::text(&loaded.name, &loaded.setups))
+    Ok(explain::text(&loaded.label, &loaded.setups))
 }
 
 /// `completions SHELL`: the completion script of every command and option.
@@ -64,8 +65,14 @@ fn validate_text(path: &Path, loaded: &Loaded) -> String {
     );
     for setup in &loaded.setups {
         out.push_str(&format!("\n[{}]\n", setup.name));
+        let defaulted = &setup.assumptions.defaults;
         for (k, v) in setup.scenario.resolved_parameters() {
-            out.push_str(&format!("  {k} = {v}\n"));
+            let mark = if defaulted.iter().any(|(p, _)| *p == k) {
+                "   (default)"
+            } else {
+                ""
+            };
+            out.push_str(&format!("  {k} = {v}{mark}\n"));
         }
     }
     out

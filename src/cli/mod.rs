@@ -135,6 +135,16 @@ fn run_plan(setups: &[Setup], sim: &SimOptions) -> Result<RunPlan<'static>, Erro
     Ok(plan)
 }
 
+/// Warns on stderr of every cost of a team or tool a setup uses that is 0.
+fn warn_zero_costs(setups: &[Setup]) {
+    for s in setups {
+        for z in &s.assumptions.zero_costs {
+            let how = if z.written { "is 0" } else { "is not set (0)" };
+            eprintln!("warning: {}: {} {how}: {}", s.label, z.path, z.why);
+        }
+    }
+}
+
 /// A progress bar on stderr when it is a terminal and not `--quiet`.
 fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {

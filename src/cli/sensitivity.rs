@@ -73,7 +73,7 @@ pub(super) fn sensitivity(
         [setup] => (setup, None),
         _ => unreachable!("one or two setups were simulated"),
     };
-    let result = study::sensitivity(&loaded.name, &spec, setup, baseline, plan.seed);
+    let result = study::sensitivity(&loaded.label, &spec, setup, baseline, plan.seed);
     let mut files = OutputSet::default();
     files.add("sensitivity.csv", output::sensitivity_csv(&result));
     files.add("sensitivity.json", output::json_bytes(&result));

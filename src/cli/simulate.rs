@@ -17,7 +17,8 @@ use crate::scenario::{self, Loaded, Setup};
 /// `run`: the scenario and its variants.
 pub(super) fn run(path: &Path, sim: &SimOptions, out: &OutputOptions) -> Result<String, Error> {
     let loaded = scenario::load(path, &sim.set)?;
-    simulate_and_write(&loaded.name, loaded.setups, sim, out)
+    let names = (loaded.name.as_str(), loaded.label.as_str());
+    simulate_and_write(names, &loaded.overrides, loaded.setups, sim, out)
 }
 
 /// `compare`: the first setup of each file, paired against the first file's.
@@ -27,23 +28,27 @@ pub(super) fn compare(
     out: &OutputOptions,
 ) -> Result<String, Error> {
     let mut setups: Vec<Setup> = Vec::new();
-    let mut title = String::new();
+    let (mut folder, mut title) = (String::new(), String::new());
+    let mut all_overrides = Vec::new();
     for path in paths {
         let Loaded {
             setups: mut file_setups,
             name,
+            label,
+            overrides,
             ..
         } = scenario::load(path, &sim.set)?;
-        if title.is_empty() {
-            title = name;
+        if folder.is_empty() {
+            (folder, title, all_overrides) = (name, label, overrides);
         }
         let mut setup = file_setups.swap_remove(0);
         if setups.iter().any(|s| s.name == setup.name) {
             setup.name = format!("{} ({})", setup.name, path.display());
+            setup.label = format!("{} ({})", setup.label, path.display());
         }
         setups.push(setup);
     }
-    simulate_and_write(&title, setups, sim, out)
+    simulate_and_write((&folder, &title), &all_overrides, setups, sim, out)
 }
 
 /// `--precision REL` with `--max-runs`: the plan adds runs up to that many.
@@ -73,13 +78,15 @@ fn with_precision<'p>(mut plan: RunPlan<'p>, sim: &SimOptions) -> Result<RunPlan
 }
 
 fn simulate_and_write(
-    title: &str,
+    (folder, title): (&str, &str),
+    overrides: &[scenario::Override],
     setups: Vec<Setup>,
     sim: &SimOptions,
     out: &OutputOptions,
 ) -> Result<String, Error> {
     let plan = with_precision(run_plan(&setups, sim)?, sim)?;
-    let dir = output_dir(out, title)?;
+    let dir = output_dir(out, folder)?;
+    super::warn_zero_costs(&setups);
     let bar = progress_bar(plan.runs * setups.len() as u64, sim.quiet, "simulating");
     let inc = |n| bar.inc(n);
     let plan = RunPlan {
@@ -99,6 +106,7 @@ fn simulate_and_write(
             });
     let mut results = summary::results(&all, plan.seed, precision);
     results.scenario = title.to_string();
+    results.overrides = overrides.to_vec();
     let charts = if out.no_charts {
         Vec::new()
     } else {

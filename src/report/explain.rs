@@ -18,7 +18,7 @@ pub fn text(title: &str, setups: &[Setup]) -> String {
     );
     let mut header = vec!["Stage".to_string()];
     for s in setups {
-        header.push(s.name.clone());
+        header.push(s.label.clone());
         header.push("per won deal".into());
     }
     let mut table = Table::new(header);

@@ -269,7 +269,7 @@ pub fn runs_csv(all: &[SetupRuns], seed: u64) -> Vec<u8> {
                     run: i as u64,
                 },
             );
-            let mut row = vec![r.setup.name.clone(), i.to_string()];
+            let mut row = vec![r.setup.label.clone(), i.to_string()];
             row.extend(
                 paths
                     .iter()

@@ -22,6 +22,17 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
     out.push_str(&scenario_sentence(r));
     out.push_str("\n\n");
     out.push_str(&setup_sentences(r));
+    if !r.overrides.is_empty() {
+        let parts: Vec<String> = r
+            .overrides
+            .iter()
+            .map(|o| match &o.setup {
+                Some(name) => format!("`{}` in {} only", o.assignment, inline(name)),
+                None => format!("`{}` in every setup", o.assignment),
+            })
+            .collect();
+        out.push_str(&format!("\nOverrides (`--set`): {}.\n", parts.join("; ")));
+    }
 
     out.push_str("\n## KPIs by owner\n\n");
     out.push_str("Each cell: median (p10–p90) across runs");
@@ -58,6 +69,9 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
             ]));
         }
     }
+
+    out.push_str("\n## Assumptions left at defaults\n\n");
+    out.push_str(&assumptions(r));
 
     out.push_str("\n## What drives the result\n\n");
     out.push_str(&drivers(r));
@@ -241,6 +255,32 @@ fn targets(r: &Results) -> String {
                 .map(|p| p.map_or("n/a".into(), format::percent)),
         );
         out.push_str(&row(&cells));
+    }
+    out
+}
+
+/// Costs left at 0 and every value taken from a default, per setup.
+fn assumptions(r: &Results) -> String {
+    let mut out = String::from(
+        "What the scenario did not say, so the model assumed. A cost left at 0 leaves that team or tool out of cost, CAC and LTV/CAC.\n",
+    );
+    for a in &r.assumptions {
+        out.push_str(&format!("\n**{}**\n\n", inline(&a.setup)));
+        for z in &a.assumptions.zero_costs {
+            let how = if z.written { "is 0" } else { "is not set (0)" };
+            out.push_str(&format!("- ⚠ `{}` {how}: {}.\n", z.path, z.why));
+        }
+        if a.assumptions.defaults.is_empty() {
+            out.push_str("- Every value was written in the scenario.\n");
+        } else {
+            let list: Vec<String> = a
+                .assumptions
+                .defaults
+                .iter()
+                .map(|(p, v)| format!("`{p}` = {}", inline(v)))
+                .collect();
+            out.push_str(&format!("- Defaults: {}.\n", list.join(", ")));
+        }
     }
     out
 }

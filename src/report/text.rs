@@ -12,6 +12,13 @@ pub const MAX_WIDTH: usize = 100;
 /// The whole text report.
 pub fn text(r: &Results) -> String {
     let mut out = heading(r);
+    if let Some(line) = overrides_line(r) {
+        for l in crate::report::table::wrap(&line, MAX_WIDTH) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
     let kpis = KpiTable::of(r);
     let combined = kpi_table(r, &kpis, Columns::All);
     if r.uplift.is_empty() || combined.total_width() <= MAX_WIDTH {
@@ -46,6 +53,22 @@ pub fn text(r: &Results) -> String {
         out.push_str(&table.render());
     }
     out
+}
+
+/// "Overrides (--set): sales.reps=8 in every setup; ...", when there are any.
+pub fn overrides_line(r: &Results) -> Option<String> {
+    if r.overrides.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = r
+        .overrides
+        .iter()
+        .map(|o| match &o.setup {
+            Some(name) => format!("{} in {name} only", o.assignment),
+            None => format!("{} in every setup", o.assignment),
+        })
+        .collect();
+    Some(format!("Overrides (--set): {}.", parts.join("; ")))
 }
 
 fn heading(r: &Results) -> String {

@@ -1,6 +1,7 @@
 //! The scenario format of docs/model.md: reading a checked, typed [`Scenario`]
 //! (with documented defaults) from a scenario tree, and the setups it defines.
 
+pub mod assumptions;
 pub mod dist;
 pub mod doc;
 pub mod metric;
@@ -57,8 +58,11 @@ pub enum LeadCost {
 /// A lead source (`[[source]]`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Source {
-    /// Its name, unique among sources; it names the source in parameter paths (`source.web_ads`).
+    /// Its name, unique among sources; it names the source in parameter paths
+    /// (`source.web_ads`) and keys its random streams.
     pub name: String,
+    /// What tables and charts show: `label`, else the name.
+    pub label: String,
     /// (U) mean inflow, leads per month, before growth and seasonality.
     pub leads_per_month: Uncertain,
     /// Multipliers by calendar month, January first.
@@ -256,8 +260,10 @@ pub struct YearMonth {
 /// A checked scenario: one setup's complete description.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
-    /// Its name, for tables, charts and the output folder.
+    /// Its name (a variant's name in a variant's scenario), for the output folder.
     pub name: String,
+    /// What tables and charts show: `label`, else the name.
+    pub label: String,
     /// Free text describing it; may be empty.
     pub description: String,
     /// Months simulated, 1 to 120.
@@ -293,8 +299,12 @@ pub struct Scenario {
 /// One setup to simulate: the scenario itself or one of its variants.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Setup {
-    /// Its name: the scenario's or the variant's.
+    /// Its name: the scenario's or the variant's (`--setup`, `baseline` find it by name).
     pub name: String,
+    /// What tables and charts show: the label of the scenario or variant, else its name.
+    pub label: String,
+    /// What it assumes without saying so: costs left at 0, values left at defaults.
+    pub assumptions: assumptions::Assumptions,
     /// The checked scenario, with the variant's changes applied.
     pub scenario: Scenario,
 }
@@ -302,28 +312,60 @@ pub struct Setup {
 /// A scenario file with its setups, ready to simulate.
 #[derive(Clone, Debug)]
 pub struct Loaded {
-    /// The scenario's own name (`[scenario] name`, else the file name).
+    /// The scenario's own name (`[scenario] name`, else the file name): the output folder.
     pub name: String,
+    /// What titles show: `[scenario] label`, else the name.
+    pub label: String,
+    /// The `--set` assignments applied, in order.
+    pub overrides: Vec<Override>,
     /// The scenario tree after `extends` and `--set`, before variants.
     pub tree: Node,
     /// The scenario first, then its variants.
     pub setups: Vec<Setup>,
 }
 
+/// One `--set` assignment: for one setup (`--set 'Baseline:sales.reps=8'`) or every setup.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Override {
+    /// The setup's name, or `None` for every setup.
+    pub setup: Option<String>,
+    /// `PATH=VALUE` as given.
+    pub assignment: String,
+}
+
+impl Override {
+    /// Splits `SETUP:PATH=VALUE` (a colon before the `=`: paths hold none) from `PATH=VALUE`.
+    pub fn parse(text: &str) -> Override {
+        let head = text.split_once('=').map_or(text, |(h, _)| h);
+        match head.rfind(':') {
+            Some(i) => Override {
+                setup: Some(text[..i].trim().to_string()),
+                assignment: text[i + 1..].trim().to_string(),
+            },
+            None => Override {
+                setup: None,
+                assignment: text.to_string(),
+            },
+        }
+    }
+}
+
 /// Reads a scenario file, applies `--set` assignments, and builds its setups.
+/// An assignment `SETUP:PATH=VALUE` changes only the setup of that name.
 pub fn load(path: &Path, assignments: &[String]) -> InputResult<Loaded> {
     let mut tree = doc::load_file(path)?;
     if !matches!(tree.value, Value::Table(_)) {
         return Err(InputError::new("a scenario must be a TOML table").at(&tree.origin));
     }
-    for assignment in assignments {
-        paths::apply_assignment(&mut tree, assignment, "--set")?;
+    let overrides: Vec<Override> = assignments.iter().map(|a| Override::parse(a)).collect();
+    for o in overrides.iter().filter(|o| o.setup.is_none()) {
+        paths::apply_assignment(&mut tree, &o.assignment, "--set")?;
     }
     let default_name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let setups = setups_of(&tree, &default_name)?;
+    let setups = setups_with(&tree, &default_name, &overrides)?;
     let name = match tree
         .get("scenario")
         .and_then(|s| s.get("name"))
@@ -332,19 +374,65 @@ pub fn load(path: &Path, assignments: &[String]) -> InputResult<Loaded> {
         Some(Value::Str(n)) => n.clone(),
         _ => default_name,
     };
-    Ok(Loaded { name, tree, setups })
+    let label = read_label(&tree).unwrap_or_else(|| name.clone());
+    Ok(Loaded {
+        name,
+        label,
+        overrides,
+        tree,
+        setups,
+    })
+}
+
+/// What titles call the scenario of `tree`: its label, else `name`.
+pub fn title_of(tree: &Node, name: &str) -> String {
+    read_label(tree).unwrap_or_else(|| name.to_string())
+}
+
+/// `[scenario] label`, when written (checked with the rest of the scenario).
+fn read_label(tree: &Node) -> Option<String> {
+    match tree
+        .get("scenario")
+        .and_then(|s| s.get("label"))
+        .map(|n| &n.value)
+    {
+        Some(Value::Str(l)) => Some(l.clone()),
+        _ => None,
+    }
 }
 
 /// The scenario of a tree and its `[[variant]]`s.
 pub fn setups_of(tree: &Node, default_name: &str) -> InputResult<Vec<Setup>> {
+    setups_with(tree, default_name, &[])
+}
+
+/// Applies the overrides scoped to the setup `name` to its tree.
+fn apply_scoped(tree: &mut Node, name: &str, overrides: &[Override]) -> InputResult<()> {
+    for o in overrides
+        .iter()
+        .filter(|o| o.setup.as_deref() == Some(name))
+    {
+        paths::apply_assignment(tree, &o.assignment, "--set")?;
+    }
+    Ok(())
+}
+
+/// [`setups_of`], with the `--set` assignments scoped to one setup applied to it.
+fn setups_with(tree: &Node, default_name: &str, overrides: &[Override]) -> InputResult<Vec<Setup>> {
     let mut base_tree = tree.clone();
     base_tree.remove("variant");
-    let base = read_scenario(&base_tree, default_name)?;
+    let mut own_tree = base_tree.clone();
+    let base_name = read_scenario(&base_tree, default_name)?.name;
+    apply_scoped(&mut own_tree, &base_name, overrides)?;
+    let base = read_scenario(&own_tree, default_name)?;
     let mut setups = vec![Setup {
         name: base.name.clone(),
+        label: base.label.clone(),
+        assumptions: assumptions::assumptions(&own_tree, &base),
         scenario: base,
     }];
     let Some(variants) = tree.get("variant") else {
+        check_scopes(&setups, overrides)?;
         return Ok(setups);
     };
     let Value::Array(items) = &variants.value else {
@@ -358,6 +446,7 @@ pub fn setups_of(tree: &Node, default_name: &str) -> InputResult<Vec<Setup>> {
         let at = format!("variant[{i}]");
         let reader = Reader::new(item, &at, "variant")?;
         let name = reader.name()?;
+        let label = reader.label()?.unwrap_or_else(|| name.clone());
         if setups.iter().any(|s| s.name == name) {
             return Err(InputError::new(format!("two setups are named `{name}`"))
                 .at(&reader
@@ -381,15 +470,44 @@ pub fn setups_of(tree: &Node, default_name: &str) -> InputResult<Vec<Setup>> {
                 path.set(&mut variant_tree, entry.node.clone());
             }
         }
+        apply_scoped(&mut variant_tree, &name, overrides)?;
         let mut scenario = read_scenario(&variant_tree, default_name).map_err(|e| InputError {
             message: format!("{} (in variant `{name}`)", e.message),
             ..e
         })?;
         scenario.name = name.clone();
-        setups.push(Setup { name, scenario });
+        scenario.label = label.clone();
+        setups.push(Setup {
+            name,
+            label,
+            assumptions: assumptions::assumptions(&variant_tree, &scenario),
+            scenario,
+        });
     }
+    check_scopes(&setups, overrides)?;
     put_baseline_first(tree, &mut setups)?;
     Ok(setups)
+}
+
+/// Every scoped `--set` names a setup.
+fn check_scopes(setups: &[Setup], overrides: &[Override]) -> InputResult<()> {
+    for o in overrides {
+        if let Some(name) = &o.setup
+            && !setups.iter().any(|s| &s.name == name)
+        {
+            let names: Vec<String> = setups.iter().map(|s| format!("`{}`", s.name)).collect();
+            return Err(InputError::new(format!(
+                "--set {name}:{}: no setup is named `{name}`",
+                o.assignment
+            ))
+            .key("--set")
+            .hint(format!(
+                "the setups are {}; leave out `NAME:` to set every setup",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `[scenario] baseline = "name"` picks the setup the others are compared against; it goes first.

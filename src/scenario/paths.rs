@@ -30,6 +30,7 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
         "scenario",
         &[
             "name",
+            "label",
             "description",
             "horizon_months",
             "start",
@@ -43,6 +44,7 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
         "source",
         &[
             "name",
+            "label",
             "leads_per_month",
             "seasonality",
             "growth_per_month",
@@ -109,7 +111,7 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
     ),
     ("costs", &["fixed_per_month"]),
     ("chart", &["language", "font"]),
-    ("variant", &["name", "set"]),
+    ("variant", &["name", "label", "set"]),
 ];
 
 /// The keys of a schema table (empty for `targets`, whose keys are metric names).
@@ -181,7 +183,7 @@ impl ParamPath {
                     e = e.hint(format!("the sources are: {}", names.join(", ")));
                     return Err(e);
                 }
-                if !keys_of("source").contains(key) || *key == "name" {
+                if !keys_of("source").contains(key) || *key == "name" || *key == "label" {
                     return Err(bad(format!("sources have no parameter `{key}`")));
                 }
                 Ok(ParamPath {
@@ -310,7 +312,10 @@ pub fn all_paths(root: &Node) -> Vec<String> {
     }
     for source in sources(root) {
         if let Some(name) = source.name() {
-            for key in keys_of("source").iter().filter(|k| **k != "name") {
+            for key in keys_of("source")
+                .iter()
+                .filter(|k| !["name", "label"].contains(*k))
+            {
                 paths.push(format!("source.{name}.{key}"));
             }
         }

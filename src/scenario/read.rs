@@ -20,6 +20,7 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
         None => default_name.to_string(),
     };
     head.string("baseline")?;
+    let label = head.label()?.unwrap_or_else(|| name.clone());
     let start = match head.value("start") {
         None => None,
         Some(node) => Some(parse_year_month(node).ok_or_else(|| {
@@ -43,6 +44,7 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
     let chart = read_chart(&root)?;
     Ok(Scenario {
         name,
+        label,
         description: head.string("description")?.unwrap_or_default(),
         horizon_months: head.whole("horizon_months", 1, MAX_HORIZON_MONTHS, 12)? as u32,
         start,
@@ -136,6 +138,7 @@ pub(super) fn read_sources(root: &Reader<'_>) -> InputResult<Vec<Source>> {
     for (i, item) in items.iter().enumerate() {
         let r0 = Reader::new(item, &format!("source[{i}]"), "source")?;
         let name = r0.name()?;
+        let label = r0.label()?.unwrap_or_else(|| name.clone());
         if sources.iter().any(|s| s.name == name) {
             return Err(r0
                 .error("name", format!("two sources are named `{name}`"))
@@ -159,6 +162,7 @@ pub(super) fn read_sources(root: &Reader<'_>) -> InputResult<Vec<Source>> {
             sql_to_opportunity: r.opt_uncertain("sql_to_opportunity", Domain::Probability)?,
             win_rate: r.opt_uncertain("win_rate", Domain::Probability)?,
             name,
+            label,
         });
     }
     Ok(sources)

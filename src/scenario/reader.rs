@@ -247,7 +247,19 @@ impl<'a> Reader<'a> {
         check_name(&name).map_err(|m| self.error("name", m).hint(NAME_HINT))?;
         Ok(name)
     }
+
+    /// `label`, what tables and charts show in place of the name (any
+    /// language); the name stays the key of paths and random streams.
+    pub(super) fn label(&self) -> InputResult<Option<String>> {
+        let Some(label) = self.string("label")? else {
+            return Ok(None);
+        };
+        check_name(&label).map_err(|m| self.error("label", m).hint(LABEL_HINT))?;
+        Ok(Some(label))
+    }
 }
+
+pub(super) const LABEL_HINT: &str = "a label is shown in tables and charts in place of the name: use visible text, e.g. label = \"展示会\"";
 
 pub(super) const NAME_HINT: &str = "names are shown in tables and charts: use visible text, e.g. name = \"web_ads\" or name = \"展示会\"";
 

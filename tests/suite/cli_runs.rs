@@ -264,3 +264,77 @@ fn version_names_the_commit_and_completions_cover_the_commands() {
         "an unknown shell is a usage error"
     );
 }
+
+/// A label is what tables and charts show; the name keys the random streams,
+/// so relabelling every source and setup into Japanese changes no figure.
+#[test]
+fn relabelling_into_japanese_changes_no_figure() {
+    let english = std::fs::read_to_string("scenarios/ma_inside_sales.toml").unwrap();
+    let mut japanese = english.replace(
+        "name = \"MA + inside sales\"",
+        "name = \"MA + inside sales\"\nlabel = \"MA＋インサイドセールス\"",
+    );
+    for (name, label) in [
+        ("web_ads", "Web広告"),
+        ("web_inquiries", "Web問い合わせ"),
+        ("events", "展示会・セミナー"),
+        ("referrals", "紹介"),
+    ] {
+        let from = format!("name = \"{name}\"");
+        assert!(japanese.contains(&from), "the example lost source {name}");
+        japanese = japanese.replacen(&from, &format!("{from}\nlabel = \"{label}\""), 1);
+    }
+    japanese = japanese.replace(
+        "name = \"Baseline\"\nset",
+        "name = \"Baseline\"\nlabel = \"現状（MAなし）\"\nset",
+    );
+    assert!(
+        japanese.contains("現状（MAなし）"),
+        "the example's variant changed"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run = |text: &str, tag: &str| {
+        let path = dir.path().join(format!("{tag}.toml"));
+        std::fs::write(&path, text).unwrap();
+        let out_dir = dir.path().join(tag);
+        let out = funnelsim()
+            .arg("run")
+            .arg(&path)
+            .args(["--runs", "300", "--seed", "5", "-q", "--no-charts", "--out"])
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out_dir
+    };
+    let (en, ja) = (run(&english, "en"), run(&japanese, "ja"));
+    for file in ["summary.csv", "by_source.csv", "uplift.csv", "monthly.csv"] {
+        let read = |d: &std::path::Path| std::fs::read_to_string(d.join(file)).unwrap();
+        let (a, b) = (read(&en), read(&ja));
+        let rows = |text: &str| -> Vec<Vec<String>> {
+            text.lines()
+                .map(|l| l.split(',').map(str::to_string).collect())
+                .collect()
+        };
+        let (ra, rb) = (rows(&a), rows(&b));
+        assert_eq!(ra.len(), rb.len(), "{file}");
+        // Every column but the labels (setup; source or baseline beside it) is the same.
+        let skip = if matches!(file, "by_source.csv" | "uplift.csv") {
+            2
+        } else {
+            1
+        };
+        for (x, y) in ra.iter().zip(&rb) {
+            assert_eq!(x[skip..], y[skip..], "{file}");
+        }
+    }
+    let summary = std::fs::read_to_string(ja.join("summary.csv")).unwrap();
+    assert!(summary.contains("現状（MAなし）") && summary.contains("MA＋インサイドセールス"));
+    let by_source = std::fs::read_to_string(ja.join("by_source.csv")).unwrap();
+    assert!(by_source.contains("展示会・セミナー"));
+}

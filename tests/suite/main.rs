@@ -4,6 +4,7 @@
 
 mod common;
 
+mod assumptions;
 mod bad_input;
 mod charts;
 mod cli_runs;
