@@ -250,6 +250,9 @@ impl Ctx<'_> {
                 ("period", &period),
             ],
         );
+        if self.r.runs == 1 && self.lang == Language::English {
+            line = line.replacen("1 Monte Carlo runs", "1 Monte Carlo run", 1);
+        }
         // A chart made with --set says so: it is not the scenario as written.
         for o in &self.r.overrides {
             line.push_str(" · ");

@@ -43,6 +43,14 @@ pub(super) fn init(template: Template, file: Option<&Path>) -> Result<String, Er
                 .into(),
         );
     }
+    // The template's "Run it:" lines name the file it is written to.
+    let shown = path.display().to_string();
+    let text = ["scenarios/ma_inside_sales.toml", "scenarios/baseline.toml"]
+        .iter()
+        .fold(text.to_string(), |t, bundled| {
+            t.replace(&format!("run {bundled}"), &format!("run {shown}"))
+                .replace(&format!("explain {bundled}"), &format!("explain {shown}"))
+        });
     let mut set = OutputSet::default();
     let name = path
         .file_name()

@@ -118,6 +118,17 @@ pub fn uplift_cell(metric: Metric, difference: &Summary, ratio: &Summary) -> Str
     format!("{} ({}…{})", signed(p50), signed(p10), signed(p90))
 }
 
+/// P(better) of an uplift row: "—" where the setups tie in every run
+/// (nothing can differ, and "0%" would read as "always worse").
+pub fn p_better(up: &crate::analysis::summary::UpliftRow) -> String {
+    let d = &up.difference;
+    match (d.mean, d.sd) {
+        (None, _) => "n/a".into(),
+        (Some(m), sd) if m == 0.0 && sd.is_none_or(|s| s == 0.0) => "—".into(),
+        _ => percent(up.p_better),
+    }
+}
+
 /// A share as a percentage: 0.834 -> "83%".
 pub fn percent(p: f64) -> String {
     format!("{:.0}%", 100.0 * p)

@@ -217,7 +217,7 @@ fn kpi_table(r: &Results) -> String {
             cells.extend(kpi.setups.iter().map(|s| format::cell(m, s)));
             for up in &kpi.uplifts {
                 cells.push(format::uplift_cell(m, &up.difference, &up.ratio));
-                cells.push(format::percent(up.p_better));
+                cells.push(format::p_better(up));
             }
             out.push_str(&row(&cells));
         }

@@ -11,7 +11,13 @@ pub const MAX_WIDTH: usize = 100;
 
 /// The whole text report.
 pub fn text(r: &Results) -> String {
-    let mut out = heading(r);
+    let mut out = String::new();
+    for line in heading(r).lines() {
+        for l in crate::report::table::wrap(line, MAX_WIDTH) {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
     if let Some(line) = overrides_line(r) {
         for l in crate::report::table::wrap(&line, MAX_WIDTH) {
             out.push_str(&l);
@@ -20,17 +26,26 @@ pub fn text(r: &Results) -> String {
         out.push('\n');
     }
     let kpis = KpiTable::of(r);
-    let combined = kpi_table(r, &kpis, Columns::All);
-    if r.uplift.is_empty() || combined.total_width() <= MAX_WIDTH {
+    let (n_setups, n_uplifts) = (kpis.setups.len(), kpis.uplifts.len());
+    let combined = kpi_table(r, &kpis, Columns::All, 0..n_setups, 0..n_uplifts);
+    if combined.total_width() <= MAX_WIDTH {
         out.push_str(&combined.render());
     } else {
-        out.push_str(&kpi_table(r, &kpis, Columns::Setups).render());
-        out.push('\n');
-        out.push_str(&kpi_table(r, &kpis, Columns::Uplifts).render());
+        // Too wide: the setups, then the uplifts, each in as many tables as it takes.
+        let mut tables = fitting(n_setups, |cols| {
+            kpi_table(r, &kpis, Columns::Setups, cols, 0..0)
+        });
+        tables.extend(fitting(n_uplifts, |cols| {
+            kpi_table(r, &kpis, Columns::Uplifts, 0..0, cols)
+        }));
+        let rendered: Vec<String> = tables.iter().map(Table::render).collect();
+        out.push_str(&rendered.join("\n"));
     }
     if r.setups.iter().any(|s| !s.targets.is_empty()) {
         out.push('\n');
-        out.push_str(&targets_table(r).render());
+        let tables = fitting(r.setups.len(), |cols| targets_table(r, cols));
+        let rendered: Vec<String> = tables.iter().map(Table::render).collect();
+        out.push_str(&rendered.join("\n"));
     }
     let money = money_rows(r);
     if !money.is_empty() {
@@ -84,9 +99,10 @@ fn heading(r: &Results) -> String {
         format!(", money in {}", r.currency)
     };
     let mut out = format!(
-        "{}: {} runs, seed {}, {span}{currency}\n",
+        "{}: {} run{}, seed {}, {span}{currency}\n",
         r.scenario,
         format::thousands(r.runs as f64, 0),
+        if r.runs == 1 { "" } else { "s" },
         r.seed
     );
     if let Some(p) = &r.precision {
@@ -116,16 +132,38 @@ enum Columns {
     Uplifts,
 }
 
-fn kpi_table(r: &Results, kpis: &KpiTable<'_>, columns: Columns) -> Table {
+/// Tables of `n` columns split into consecutive runs, each as wide as fits in
+/// [`MAX_WIDTH`] (at least one column a table).
+fn fitting(n: usize, table: impl Fn(std::ops::Range<usize>) -> Table) -> Vec<Table> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let mut end = start + 1;
+        while end < n && table(start..end + 1).total_width() <= MAX_WIDTH {
+            end += 1;
+        }
+        out.push(table(start..end));
+        start = end;
+    }
+    out
+}
+
+fn kpi_table(
+    r: &Results,
+    kpis: &KpiTable<'_>,
+    columns: Columns,
+    setups: std::ops::Range<usize>,
+    uplifts: std::ops::Range<usize>,
+) -> Table {
     let mut header = vec![match columns {
         Columns::Uplifts => format!("Paired uplift vs \"{}\"", r.setups[0].name),
         _ => String::new(),
     }];
     if columns != Columns::Uplifts {
-        header.extend(kpis.setups.iter().map(|s| s.to_string()));
+        header.extend(kpis.setups[setups.clone()].iter().map(|s| s.to_string()));
     }
     if columns != Columns::Setups {
-        for u in &kpis.uplifts {
+        for u in &kpis.uplifts[uplifts.clone()] {
             header.push(match (columns, kpis.uplifts.len()) {
                 (Columns::Uplifts, _) => u.to_string(),
                 (_, 1) => "Uplift".into(),
@@ -141,12 +179,16 @@ fn kpi_table(r: &Results, kpis: &KpiTable<'_>, columns: Columns) -> Table {
             let m = row.metric;
             let mut cells = vec![format!("  {}", m.label())];
             if columns != Columns::Uplifts {
-                cells.extend(row.setups.iter().map(|s| format::cell(m, s)));
+                cells.extend(
+                    row.setups[setups.clone()]
+                        .iter()
+                        .map(|s| format::cell(m, s)),
+                );
             }
             if columns != Columns::Setups {
-                for up in &row.uplifts {
+                for up in &row.uplifts[uplifts.clone()] {
                     cells.push(format::uplift_cell(m, &up.difference, &up.ratio));
-                    cells.push(format::percent(up.p_better));
+                    cells.push(format::p_better(up));
                 }
             }
             table.row(cells);
@@ -155,9 +197,9 @@ fn kpi_table(r: &Results, kpis: &KpiTable<'_>, columns: Columns) -> Table {
     table
 }
 
-fn targets_table(r: &Results) -> Table {
+fn targets_table(r: &Results, setups: std::ops::Range<usize>) -> Table {
     let mut header = vec!["Targets: P(met)".to_string()];
-    header.extend(r.setups.iter().map(|s| s.name.clone()));
+    header.extend(r.setups[setups.clone()].iter().map(|s| s.name.clone()));
     let mut table = Table::new(header);
     for t in target_rows(r) {
         let g = &t.goal;
@@ -168,7 +210,7 @@ fn targets_table(r: &Results) -> Table {
             crate::scenario::dist::format_number(g.value)
         )];
         row.extend(
-            t.p_met
+            t.p_met[setups.clone()]
                 .iter()
                 .map(|p| p.map_or("n/a".into(), format::percent)),
         );

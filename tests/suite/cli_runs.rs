@@ -338,3 +338,76 @@ fn relabelling_into_japanese_changes_no_figure() {
     let by_source = std::fs::read_to_string(ja.join("by_source.csv")).unwrap();
     assert!(by_source.contains("展示会・セミナー"));
 }
+
+/// Four setups: every table fits 100 columns (split as it takes), setups that
+/// tie in every run show "—" for P(better), and one run is "1 run".
+#[test]
+fn four_setups_fit_100_columns_and_ties_are_not_worse() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("four.toml");
+    let example = std::fs::canonicalize("scenarios/ma_inside_sales.toml").unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {:?}\n[[variant]]\nname = \"Three inside-sales reps\"\nset = {{ \"inside_sales.reps\" = 3 }}\n\
+             [[variant]]\nname = \"Dearer field sales\"\nset = {{ \"marketing.automation\" = false, \
+             \"marketing.handoff_delay_days\" = 3.5, \"marketing.license_per_month\" = 0, \
+             \"follow_up.team\" = \"field_sales\", \"follow_up.queue_order\" = \"newest_first\", \
+             \"follow_up.sla_days\" = 14, \"inside_sales.reps\" = 0, \"sales.cost_per_rep_per_month\" = 1000000 }}\n",
+            example.display().to_string()
+        ),
+    )
+    .unwrap();
+    let run = |runs: &str| {
+        let out = funnelsim()
+            .arg("run")
+            .arg(&path)
+            .args(["--runs", runs, "-q", "--no-charts", "--out"])
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run("200");
+    for line in text.lines() {
+        assert!(
+            funnelsim::report::table::width(line) <= 100,
+            "{} columns: {line}",
+            funnelsim::report::table::width(line)
+        );
+    }
+    for name in [
+        "Baseline",
+        "MA + inside sales",
+        "Three inside-sales reps",
+        "Dearer field sales",
+    ] {
+        assert!(text.contains(name), "{name} missing");
+    }
+    // The baseline with dearer reps has the same leads, run by run: a tie, not "0% better".
+    let leads = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Leads") && l.contains('×'))
+        .last()
+        .expect("an uplift row of leads");
+    assert!(leads.trim_end().ends_with('—'), "{leads}");
+    assert!(run("1").starts_with("MA + inside sales: 1 run, seed"));
+}
+
+#[test]
+fn init_names_the_file_it_wrote_in_its_run_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("our_plan.toml");
+    let out = funnelsim().arg("init").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let shown = path.display().to_string();
+    assert!(text.contains(&format!("funnelsim run {shown}")), "{text}");
+    assert!(!text.contains("funnelsim run scenarios/ma_inside_sales.toml"));
+}
