@@ -393,8 +393,7 @@ fn four_setups_fit_100_columns_and_ties_are_not_worse() {
     // The baseline with dearer reps has the same leads, run by run: a tie, not "0% better".
     let leads = text
         .lines()
-        .filter(|l| l.trim_start().starts_with("Leads") && l.contains('×'))
-        .last()
+        .rfind(|l| l.trim_start().starts_with("Leads") && l.contains('×'))
         .expect("an uplift row of leads");
     assert!(leads.trim_end().ends_with('—'), "{leads}");
     assert!(run("1").starts_with("MA + inside sales: 1 run, seed"));
