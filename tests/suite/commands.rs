@@ -92,7 +92,13 @@ fn init_writes_both_templates_and_never_overwrites() {
             .unwrap();
         assert_eq!(out.status.code(), Some(0));
         let written = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(written, std::fs::read_to_string(bundled).unwrap());
+        // The bundled file, with its "Run it:" lines naming the file written.
+        let shown = path.display().to_string();
+        assert!(written.contains(&format!("funnelsim run {shown}")));
+        assert_eq!(
+            written.replace(&shown, bundled),
+            std::fs::read_to_string(bundled).unwrap()
+        );
         assert!(
             written
                 .lines()
