@@ -52,6 +52,35 @@ impl InputKind {
     }
 }
 
+/// How an uplift compares a setup with the baseline, run by run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpliftMeasure {
+    /// setup / baseline: counts and money.
+    Ratio,
+    /// setup - baseline: rates and days.
+    Difference,
+}
+
+impl UpliftMeasure {
+    /// The measure of a metric's uplift (as in uplift.csv).
+    pub fn of(metric: Metric) -> UpliftMeasure {
+        if uses_ratio(metric) {
+            UpliftMeasure::Ratio
+        } else {
+            UpliftMeasure::Difference
+        }
+    }
+
+    /// "ratio" or "difference".
+    pub fn name(self) -> &'static str {
+        match self {
+            UpliftMeasure::Ratio => "ratio",
+            UpliftMeasure::Difference => "difference",
+        }
+    }
+}
+
 /// What a sensitivity study computes, checked by the caller.
 #[derive(Clone, Debug)]
 pub struct SensitivitySpec {
@@ -117,8 +146,8 @@ pub struct Sensitivity {
     pub metric: Metric,
     /// Whether the metric is the paired uplift against the baseline.
     pub uplift: bool,
-    /// "ratio" or "difference" for an uplift.
-    pub uplift_measure: Option<&'static str>,
+    /// How the uplift compares, for an uplift.
+    pub uplift_measure: Option<UpliftMeasure>,
     /// Monte Carlo runs behind the correlations and shares.
     pub runs: u64,
     /// Their seed.
@@ -439,13 +468,7 @@ pub fn sensitivity(
         baseline: baseline.map(|b| b.setup.label.clone()),
         metric: spec.metric,
         uplift: baseline.is_some(),
-        uplift_measure: baseline.map(|_| {
-            if uses_ratio(spec.metric) {
-                "ratio"
-            } else {
-                "difference"
-            }
-        }),
+        uplift_measure: baseline.map(|_| UpliftMeasure::of(spec.metric)),
         runs: setup.runs.len() as u64,
         seed,
         plain: spec.plain,

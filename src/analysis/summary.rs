@@ -44,7 +44,6 @@ pub struct SetupSummary {
     /// The setup's name: the scenario's or its variant's.
     pub name: String,
     /// Who follows up its MQLs (the owner of the follow-up KPIs).
-    #[serde(serialize_with = "team_name")]
     pub team: Team,
     /// Runs simulated.
     pub runs: usize,
@@ -190,10 +189,6 @@ pub fn summarise(r: &SetupRuns, targets: &[Goal]) -> SetupSummary {
         by_source: breakdown(sources, SOURCE_METRICS, |x| &x.by_source),
         monthly: breakdown(months, MONTHLY_METRICS, |x| &x.by_month),
     }
-}
-
-fn team_name<S: serde::Serializer>(team: &Team, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(team.name())
 }
 
 /// Whether `x` is better than `base` for this metric.

@@ -460,10 +460,6 @@ fn maybe_goal_text<S: serde::Serializer>(goal: &Option<Goal>, s: S) -> Result<S:
     }
 }
 
-fn team_name<S: serde::Serializer>(team: &crate::scenario::Team, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(team.name())
-}
-
 /// An axis as its title in JSON.
 fn axis_title<S: serde::Serializer>(axis: &Axis, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&axis.title())
@@ -585,7 +581,6 @@ pub struct CascadeStage {
 #[derive(Clone, Debug, Serialize)]
 pub struct Cascade {
     /// Who follows up (the owner of the SQLs).
-    #[serde(serialize_with = "team_name")]
     pub team: crate::scenario::Team,
     /// Each funnel stage, leads first.
     pub stages: Vec<CascadeStage>,

@@ -242,17 +242,19 @@ impl Ctx<'_> {
     fn subtitle(&self) -> String {
         let runs = thousands(self.r.runs as f64, 0);
         let period = period_label(&self.r.months, self.lang);
+        let template = if self.r.runs == 1 {
+            self.w.subtitle_one
+        } else {
+            self.w.subtitle
+        };
         let mut line = fill(
-            self.w.subtitle,
+            template,
             &[
                 ("runs", &runs),
                 ("seed", &self.r.seed.to_string()),
                 ("period", &period),
             ],
         );
-        if self.r.runs == 1 && self.lang == Language::English {
-            line = line.replacen("1 Monte Carlo runs", "1 Monte Carlo run", 1);
-        }
         // A chart made with --set says so: it is not the scenario as written.
         for o in &self.r.overrides {
             line.push_str(" · ");

@@ -5,6 +5,8 @@ use super::*;
 /// Every text a chart writes, per language; `{name}` marks a value filled in.
 pub(super) struct Words {
     pub(super) subtitle: &'static str,
+    /// The subtitle of a single run (English has a plural to drop).
+    pub(super) subtitle_one: &'static str,
     pub(super) months: [&'static str; 12],
     pub(super) month_axis: &'static str,
     pub(super) stages: [&'static str; 5],
@@ -56,6 +58,7 @@ pub(super) struct Words {
 
 pub(super) static ENGLISH: Words = Words {
     subtitle: "{runs} Monte Carlo runs · seed {seed} · {period}",
+    subtitle_one: "1 Monte Carlo run · seed {seed} · {period}",
     months: [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ],
@@ -106,6 +109,7 @@ pub(super) static ENGLISH: Words = Words {
 
 pub(super) static JAPANESE: Words = Words {
     subtitle: "モンテカルロ試行 {runs} 回・シード {seed}・{period}",
+    subtitle_one: "モンテカルロ試行 1 回・シード {seed}・{period}",
     months: [
         "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
     ],

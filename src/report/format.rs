@@ -118,6 +118,35 @@ pub fn uplift_cell(metric: Metric, difference: &Summary, ratio: &Summary) -> Str
     format!("{} ({}…{})", signed(p50), signed(p10), signed(p90))
 }
 
+/// A metric value of a sensitivity study: a ratio uplift as "×1.234", a
+/// difference signed (rates in points), a plain metric as the metric reads.
+pub fn study_value(s: &crate::analysis::sensitivity::Sensitivity, x: f64) -> String {
+    use crate::analysis::sensitivity::UpliftMeasure;
+    match s.uplift_measure {
+        Some(UpliftMeasure::Ratio) => format!("×{x:.3}"),
+        Some(UpliftMeasure::Difference) if s.metric.unit() == Unit::Rate => {
+            format!("{:+.2}pt", 100.0 * x)
+        }
+        Some(UpliftMeasure::Difference) => format!("{x:+.2}"),
+        None => value(s.metric, x),
+    }
+}
+
+/// A paired money figure: "1.23M (980k–1.56M)", with the runs where it is undefined.
+pub fn money_cell(s: &Summary, money: bool) -> String {
+    let f = |x: f64| {
+        if money { compact(x) } else { format!("{x:.2}") }
+    };
+    let mut text = match (s.p50, s.p10, s.p90) {
+        (Some(m), Some(a), Some(b)) => format!("{} ({}–{})", f(m), f(a), f(b)),
+        _ => "n/a".into(),
+    };
+    if s.undefined > 0 {
+        text.push_str(&format!(", n/a in {} runs", s.undefined));
+    }
+    text
+}
+
 /// P(better) of an uplift row: "—" where the setups tie in every run
 /// (nothing can differ, and "0%" would read as "always worse").
 pub fn p_better(up: &crate::analysis::summary::UpliftRow) -> String {

@@ -100,25 +100,6 @@ pub fn money_rows(r: &Results) -> Vec<MoneyRow<'_>> {
         .collect()
 }
 
-/// A paired money figure: "1.23M (980k–1.56M)", with the runs where it is undefined.
-pub fn money_cell(s: &Summary, money: bool) -> String {
-    let f = |x: f64| {
-        if money {
-            crate::report::format::compact(x)
-        } else {
-            format!("{x:.2}")
-        }
-    };
-    let mut text = match (s.p50, s.p10, s.p90) {
-        (Some(m), Some(a), Some(b)) => format!("{} ({}–{})", f(m), f(a), f(b)),
-        _ => "n/a".into(),
-    };
-    if s.undefined > 0 {
-        text.push_str(&format!(", n/a in {} runs", s.undefined));
-    }
-    text
-}
-
 /// Every target of any setup, in first-seen order, with each setup's chance of meeting it.
 pub fn target_rows(r: &Results) -> Vec<TargetRow> {
     let mut goals: Vec<&Goal> = Vec::new();

@@ -26,10 +26,7 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
         let parts: Vec<String> = r
             .overrides
             .iter()
-            .map(|o| match &o.setup {
-                Some(name) => format!("`{}` in {} only", o.assignment, inline(name)),
-                None => format!("`{}` in every setup", o.assignment),
-            })
+            .map(|o| format!("`{}` in {}", o.assignment, inline(&o.scope())))
             .collect();
         out.push_str(&format!("\nOverrides (`--set`): {}.\n", parts.join("; ")));
     }
@@ -64,8 +61,8 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
         for m in money {
             out.push_str(&row(&[
                 inline(m.setup),
-                crate::report::kpis::money_cell(&m.money.cost_per_extra_won, true),
-                crate::report::kpis::money_cell(&m.money.incremental_ltv_to_cac, false),
+                format::money_cell(&m.money.cost_per_extra_won, true),
+                format::money_cell(&m.money.incremental_ltv_to_cac, false),
             ]));
         }
     }

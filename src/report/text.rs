@@ -3,7 +3,8 @@
 
 use crate::analysis::summary::Results;
 use crate::report::format;
-use crate::report::kpis::{KpiTable, money_cell, money_rows, target_rows};
+use crate::report::format::money_cell;
+use crate::report::kpis::{KpiTable, money_rows, target_rows};
 use crate::report::table::Table;
 
 /// Widest table printed as one; wider ones split the uplift into a table of its own.
@@ -78,10 +79,7 @@ pub fn overrides_line(r: &Results) -> Option<String> {
     let parts: Vec<String> = r
         .overrides
         .iter()
-        .map(|o| match &o.setup {
-            Some(name) => format!("{} in {name} only", o.assignment),
-            None => format!("{} in every setup", o.assignment),
-        })
+        .map(|o| format!("{} in {}", o.assignment, o.scope()))
         .collect();
     Some(format!("Overrides (--set): {}.", parts.join("; ")))
 }
@@ -322,7 +320,7 @@ fn best_rule_text(s: &crate::analysis::sweep::Sweep) -> String {
 /// `file` is the scenario as the user named it, for that command.
 pub fn sensitivity_text(s: &crate::analysis::sensitivity::Sensitivity, file: &str) -> String {
     let what = sensitivity_metric(s);
-    let v = |x: Option<f64>| x.map_or("n/a".into(), |x| sensitivity_value(s, x));
+    let v = |x: Option<f64>| x.map_or("n/a".into(), |x| format::study_value(s, x));
     let paragraphs = [
         format!(
             "{}: sensitivity of {what}, setup {}, {} runs, seed {}",
@@ -426,22 +424,13 @@ fn input_value(x: f64) -> String {
 /// "won", or "won uplift (ratio of MA to Baseline)".
 fn sensitivity_metric(s: &crate::analysis::sensitivity::Sensitivity) -> String {
     match (&s.baseline, s.uplift_measure) {
-        (Some(base), Some(measure)) => {
-            format!("{} uplift ({measure} of {} to {base})", s.metric, s.setup)
-        }
+        (Some(base), Some(measure)) => format!(
+            "{} uplift ({} of {} to {base})",
+            s.metric,
+            measure.name(),
+            s.setup
+        ),
         _ => s.metric.to_string(),
-    }
-}
-
-/// A metric value of a study: a ratio uplift as "×1.23", else as the metric reads.
-fn sensitivity_value(s: &crate::analysis::sensitivity::Sensitivity, x: f64) -> String {
-    match s.uplift_measure {
-        Some("ratio") => format!("×{x:.3}"),
-        Some(_) if s.metric.unit() == crate::scenario::metric::Unit::Rate => {
-            format!("{:+.2}pt", 100.0 * x)
-        }
-        Some(_) => format!("{x:+.2}"),
-        None => format::value(s.metric, x),
     }
 }
 

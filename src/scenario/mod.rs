@@ -116,6 +116,13 @@ pub enum Team {
     FieldSales,
 }
 
+impl serde::Serialize for Team {
+    /// As the scenario writes it: "inside_sales" or "field_sales".
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 /// Which MQLs the team works first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueueOrder {
@@ -334,6 +341,14 @@ pub struct Override {
 }
 
 impl Override {
+    /// Which setups it changed: "every setup" or "Baseline only".
+    pub fn scope(&self) -> String {
+        match &self.setup {
+            Some(name) => format!("{name} only"),
+            None => "every setup".into(),
+        }
+    }
+
     /// Splits `SETUP:PATH=VALUE` (a colon before the `=`: paths hold none) from `PATH=VALUE`.
     pub fn parse(text: &str) -> Override {
         let head = text.split_once('=').map_or(text, |(h, _)| h);

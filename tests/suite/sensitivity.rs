@@ -199,7 +199,10 @@ fn uplift_of_a_handoff_delay_is_two_to_the_delay_over_the_half_life() {
     };
     let s = study(&setups, &spec, 1000, 3);
     assert_eq!(s.setup, "Fast");
-    assert_eq!(s.uplift_measure, Some("ratio"));
+    assert_eq!(
+        s.uplift_measure,
+        Some(funnelsim::analysis::sensitivity::UpliftMeasure::Ratio)
+    );
     let h = "follow_up.response_half_life_days";
     let e = input(&s, h);
     let correction = 12.0 / (12.0 - 3.0 / 31.0);

@@ -2,7 +2,7 @@
 //! metric on the expected funnel, largest swing first.
 
 use super::*;
-use crate::analysis::sensitivity::{InputEffect, InputKind, Sensitivity};
+use crate::analysis::sensitivity::{InputEffect, InputKind, Sensitivity, UpliftMeasure};
 
 /// Bars a tornado shows at most; lines a spider shows at most.
 const TORNADO_BARS: usize = 15;
@@ -88,14 +88,7 @@ impl StudyCtx<'_> {
                 self.w.uplift_metric,
                 &[
                     ("metric", &short),
-                    (
-                        "measure",
-                        if measure == "ratio" {
-                            self.w.ratio
-                        } else {
-                            self.w.difference
-                        },
-                    ),
+                    ("measure", self.measure_word(measure)),
                     ("setup", &self.s.setup),
                     ("baseline", base),
                 ],
@@ -106,18 +99,20 @@ impl StudyCtx<'_> {
 
     fn axis_title(&self, c: &Canvas<'_>) -> String {
         if let Some(measure) = self.s.uplift_measure {
-            let measure = if measure == "ratio" {
-                self.w.ratio
-            } else {
-                self.w.difference
-            };
             let short = self.ctx.metric_short(self.s.metric);
             capitalised(&fill(
                 self.w.uplift_axis,
-                &[("metric", &short), ("measure", measure)],
+                &[("metric", &short), ("measure", self.measure_word(measure))],
             ))
         } else {
             self.ctx.metric_axis_on(c, self.s.metric)
+        }
+    }
+
+    fn measure_word(&self, measure: UpliftMeasure) -> &'static str {
+        match measure {
+            UpliftMeasure::Ratio => self.w.ratio,
+            UpliftMeasure::Difference => self.w.difference,
         }
     }
 
@@ -135,26 +130,21 @@ impl StudyCtx<'_> {
     /// A metric value as plotted (rates in percent).
     fn shown(&self, x: f64) -> f64 {
         match self.s.uplift_measure {
-            Some("ratio") => x,
+            Some(UpliftMeasure::Ratio) => x,
             _ => shown(self.s.metric, x),
         }
     }
 
     fn style(&self) -> NumberStyle {
         match self.s.uplift_measure {
-            Some("ratio") => NumberStyle::Times,
+            Some(UpliftMeasure::Ratio) => NumberStyle::Times,
             _ => metric_style(self.s.metric),
         }
     }
 
     /// A metric value as a label writes it.
     fn label(&self, x: f64) -> String {
-        match self.s.uplift_measure {
-            Some("ratio") => format!("×{x:.3}"),
-            Some(_) if self.s.metric.unit() == Unit::Rate => format!("{:+.2}pt", 100.0 * x),
-            Some(_) => format!("{x:+.2}"),
-            None => format::value(self.s.metric, x),
-        }
+        format::study_value(self.s, x)
     }
 
     /// A legend of one end of the bars; with plain numbers, what they were moved by.
