@@ -138,6 +138,12 @@ pub struct Sensitivity {
     pub version: &'static str,
     /// The scenario's name.
     pub scenario: String,
+    /// The currency of its money, as the scenario names it.
+    #[serde(skip)]
+    pub currency: String,
+    /// What charts call its inputs.
+    #[serde(skip)]
+    pub names: crate::scenario::names::ParameterNames,
     /// The setup studied.
     pub setup: String,
     /// The baseline of an uplift.
@@ -464,6 +470,8 @@ pub fn sensitivity(
         program: "funnelsim",
         version: env!("CARGO_PKG_VERSION"),
         scenario: scenario.to_string(),
+        currency: setup.setup.scenario.currency.clone(),
+        names: crate::scenario::names::ParameterNames::of_scenario(&setup.setup.scenario),
         setup: setup.setup.label.clone(),
         baseline: baseline.map(|b| b.setup.label.clone()),
         metric: spec.metric,

@@ -318,6 +318,12 @@ pub enum BestRule {
 pub struct Sweep {
     /// The scenario's name.
     pub scenario: String,
+    /// The currency of its money, as the scenario names it.
+    #[serde(skip)]
+    pub currency: String,
+    /// What charts call its parameters.
+    #[serde(skip)]
+    pub names: crate::scenario::names::ParameterNames,
     /// The parameters varied, one or two.
     pub axes: Vec<Axis>,
     /// The metric summarised at every point.
@@ -521,6 +527,8 @@ pub fn sweep(tree: &Node, name: &str, spec: SweepSpec, plan: &RunPlan) -> Result
     let (best, best_met) = best_point(&points, best_rule);
     Ok(Sweep {
         scenario: crate::scenario::title_of(tree, name),
+        currency: crate::scenario::currency_of(tree),
+        names: crate::scenario::names::ParameterNames::of_tree(tree),
         axes,
         metric,
         goal,
@@ -595,6 +603,12 @@ pub struct Cascade {
 pub struct Target {
     /// The scenario's name.
     pub scenario: String,
+    /// The currency of its money, as the scenario names it.
+    #[serde(skip)]
+    pub currency: String,
+    /// What charts call its parameters.
+    #[serde(skip)]
+    pub names: crate::scenario::names::ParameterNames,
     /// The parameter solved for (its title, "× factor" for a scaled distribution, in JSON).
     #[serde(rename = "path", serialize_with = "axis_title")]
     pub axis: Axis,
@@ -691,6 +705,8 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
     };
     Ok(Target {
         scenario: crate::scenario::title_of(tree, name),
+        currency: crate::scenario::currency_of(tree),
+        names: crate::scenario::names::ParameterNames::of_tree(tree),
         axis,
         goal,
         confidence,

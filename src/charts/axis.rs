@@ -20,8 +20,8 @@ pub(super) enum NumberStyle {
     Percent,
     /// A ratio: "×1.5".
     Times,
-    /// A large amount in short form: "250k", "1.5M".
-    Compact,
+    /// Money in the style's units: "250k", "1.5M", or "25万", "1.5億".
+    Money(format::Style),
 }
 
 /// One axis: its title (with units), range and ticks.
@@ -102,6 +102,47 @@ impl Axis {
         Axis {
             title,
             scale: Scale::Log,
+            lo,
+            hi,
+            ticks,
+            grid: true,
+        }
+    }
+
+    /// A ratio axis on a log scale: positions are log2 of the ratio, over
+    /// `lo..hi`. Ticks at powers of two (every other one past eight), or at
+    /// nice ratios when the range spans less than a factor of three.
+    pub(super) fn log_ratio(title: String, lo: f64, hi: f64) -> Axis {
+        let (lo, hi) = if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5, lo + 0.5)
+        };
+        let label = |v: f64, step: f64| number_label(v, step, NumberStyle::Times);
+        let ticks = if hi - lo >= 1.6 {
+            let (first, last) = ((lo - 1e-9).ceil() as i32, (hi + 1e-9).floor() as i32);
+            let every = if last - first > 8 { 2 } else { 1 };
+            (first..=last)
+                .filter(|k| k % every == 0)
+                .map(|k| {
+                    let v = 2f64.powi(k);
+                    (k as f64, label(v, v.min(1.0)))
+                })
+                .collect()
+        } else {
+            let (a, b) = (lo.exp2(), hi.exp2());
+            let step = nice_step(b - a, 5.0);
+            let first = (a / step - 1e-9).ceil() as i64;
+            let last = (b / step + 1e-9).floor() as i64;
+            (first..=last)
+                .map(|k| k as f64 * step)
+                .filter(|v| *v > 0.0)
+                .map(|v| (v.log2(), label(v, step)))
+                .collect()
+        };
+        Axis {
+            title,
+            scale: Scale::Linear,
             lo,
             hi,
             ticks,
@@ -190,10 +231,15 @@ pub(super) fn number_label(v: f64, step: f64, style: NumberStyle) -> String {
         NumberStyle::Plain => text,
         NumberStyle::Percent => format!("{text}%"),
         NumberStyle::Times => format!("×{text}"),
-        NumberStyle::Compact => {
-            let short = format::compact(v);
-            // "50.0M" -> "50M", "1.50M" -> "1.5M".
-            match short.find(|c: char| c.is_ascii_alphabetic()) {
+        NumberStyle::Money(style) => {
+            // The currency is in the axis title: "25万", not "25万円".
+            let short = format::Style {
+                yen: false,
+                ..style
+            }
+            .money(v);
+            // "50.0M" -> "50M", "1.50億" -> "1.5億".
+            match short.find(|c: char| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '-'))) {
                 Some(at) if short[..at].contains('.') => {
                     let (num, suffix) = short.split_at(at);
                     format!(
@@ -241,6 +287,28 @@ mod tests {
         assert_eq!(number_label(1.5, 0.5, NumberStyle::Times), "×1.5");
         // A value that is zero up to rounding reads as 0, never "-0".
         assert_eq!(number_label(-1e-12, 0.1, NumberStyle::Plain), "0.0");
+    }
+
+    #[test]
+    fn a_ratio_axis_ticks_powers_of_two_or_nice_ratios_at_their_logs() {
+        let wide = Axis::log_ratio(String::new(), -1.2, 3.4);
+        let labels: Vec<&str> = wide.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["×0.5", "×1", "×2", "×4", "×8"]);
+        assert!(wide.ticks.iter().all(|t| t.0.fract() == 0.0));
+        let narrow = Axis::log_ratio(String::new(), 0.9f64.log2(), 1.3f64.log2());
+        let labels: Vec<&str> = narrow.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["×0.9", "×1.0", "×1.1", "×1.2", "×1.3"]);
+        for (at, label) in &narrow.ticks {
+            let v: f64 = label.trim_start_matches('×').parse().unwrap();
+            assert!((at - v.log2()).abs() < 1e-12);
+        }
+        let huge = Axis::log_ratio(String::new(), -3.0, 9.0);
+        let labels: Vec<&str> = huge.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["×0.25", "×1", "×4", "×16", "×64", "×256"],
+            "every other power"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! below, as `sweep` does for sweep.png and target.png.
 
 mod axis;
+mod bars;
 mod canvas;
 mod fonts;
 mod frame;
@@ -25,6 +26,7 @@ mod sweep;
 mod words;
 
 use axis::*;
+use bars::*;
 use canvas::*;
 // Ours, not the plotters prelude's.
 use canvas::Rect;
@@ -49,7 +51,7 @@ use crate::report::format::{self, thousands};
 use crate::runs::engine::SetupRuns;
 use crate::runs::stats::{Summary, percentile_sorted, share};
 use crate::scenario::metric::Metric;
-use crate::scenario::{ChartOptions, Language};
+use crate::scenario::{ChartOptions, FunnelScale, Language};
 
 pub use fonts::EMBEDDED_FONT;
 pub use sweep::{sensitivity_charts, sweep_chart, target_chart};
@@ -142,6 +144,8 @@ pub fn render_all(
         runs,
         w: words(options.language),
         lang: options.language,
+        options,
+        style: format::Style::of(options, &results.currency),
     };
     let charts: [(&str, ChartFn); 7] = [
         ("funnel", funnel_chart),
@@ -227,6 +231,9 @@ struct Ctx<'a> {
     runs: &'a [SetupRuns],
     w: &'static Words,
     lang: Language,
+    options: &'a ChartOptions,
+    /// How money reads (万 / 億 for Japanese yen charts).
+    style: format::Style,
 }
 
 impl Ctx<'_> {

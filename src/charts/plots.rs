@@ -10,66 +10,6 @@ pub(super) fn band(s: &Summary) -> Option<Band> {
     Some((s.p10?, s.p50?, s.p90?))
 }
 
-/// Bars (median) with whiskers (p10–p90) for each category and setup, labelled with the median.
-pub(super) fn grouped_bars(
-    c: &Canvas<'_>,
-    panel: &Panel,
-    values: &[Vec<Option<Band>>],
-    label: impl Fn(f64) -> String,
-) -> Result<(), Error> {
-    let n_setups = values.iter().map(Vec::len).max().unwrap_or(0).max(1) as f64;
-    let slot = panel.slot();
-    let group = slot * 0.8;
-    let bar_slot = group / n_setups;
-    let bar_w = bar_slot * 0.86;
-    let base = panel.plot.bottom;
-    let mut labels = Vec::new();
-    for (k, row) in values.iter().enumerate() {
-        for (i, v) in row.iter().enumerate() {
-            let Some((p10, p50, p90)) = *v else { continue };
-            let cx = panel.px(k as f64) - group / 2.0 + bar_slot * (i as f64 + 0.5);
-            let style = setup_style(i);
-            c.rect(
-                Rect {
-                    left: cx - bar_w / 2.0,
-                    top: panel.py(p50),
-                    right: cx + bar_w / 2.0,
-                    bottom: base,
-                },
-                rgba(style.colour, 1.0),
-            )?;
-            // Whisker: dark with a white halo, visible on light and dark bars alike.
-            let (y10, y90) = (panel.py(p10), panel.py(p90));
-            let cap = (bar_w * 0.22).max(c.px(6.0));
-            for (colour, extra) in [(WHITE_A, c.px(3.0)), (REFERENCE, 0.0)] {
-                let w = c.px(3.0) + extra;
-                c.line(&[(cx, y10), (cx, y90)], colour, w)?;
-                c.line(&[(cx - cap, y90), (cx + cap, y90)], colour, w)?;
-                c.line(&[(cx - cap, y10), (cx + cap, y10)], colour, w)?;
-            }
-            labels.push((cx, y90, label(p50)));
-        }
-    }
-    // Median labels above the whiskers, sized to fit the bar slot.
-    let mut ns = c.size(Role::Note);
-    let widest = labels
-        .iter()
-        .map(|(_, _, t)| c.text_width(t, ns))
-        .fold(0.0, f64::max);
-    if widest > bar_slot * 0.98 {
-        ns = (ns * bar_slot * 0.98 / widest).max(c.size(Role::Footnote) * 0.8);
-    }
-    if labels
-        .iter()
-        .all(|(_, _, t)| c.text_width(t, ns) <= bar_slot * 1.05)
-    {
-        for (x, y, t) in labels {
-            c.text(&t, (x, y - c.px(8.0)), ns, INK, Align::Middle, Align::End)?;
-        }
-    }
-    Ok(())
-}
-
 /// Fan charts: per setup, a translucent p10–p90 band with thin edges and a
 /// median line with markers, at numeric x positions (category indices or
 /// parameter values). Every band is drawn before every line.
@@ -136,13 +76,13 @@ impl Bins {
         self.lo + self.width * self.n as f64
     }
 
-    /// The share of `values` (in percent) in each bin, and whether any value lay beyond the bins.
-    pub(super) fn shares(&self, values: &[f64]) -> (Vec<f64>, bool) {
+    /// The share of `values` (in percent) in each bin, and how many lay beyond the bins.
+    pub(super) fn shares(&self, values: &[f64]) -> (Vec<f64>, usize) {
         let mut counts = vec![0usize; self.n];
-        let mut clamped = false;
+        let mut clamped = 0;
         for &v in values {
             let k = ((v - self.lo) / self.width).floor();
-            clamped |= k < 0.0 || k >= self.n as f64;
+            clamped += usize::from(k < 0.0 || k >= self.n as f64);
             counts[k.clamp(0.0, (self.n - 1) as f64) as usize] += 1;
         }
         let total = values.len().max(1) as f64;
@@ -169,12 +109,12 @@ pub(super) struct Reference {
 }
 
 /// A histogram panel's data: the bins, each distribution's share of runs per
-/// bin (in percent), whether runs were clamped into the outermost bins, and the
-/// largest share.
+/// bin (in percent), the share of all values clamped into the outermost bins,
+/// and the largest share.
 pub(super) struct HistogramData {
     pub(super) bins: Bins,
     pub(super) shares: Vec<(usize, Vec<f64>)>,
-    pub(super) clamped: bool,
+    pub(super) clamped: f64,
     pub(super) max_share: f64,
 }
 
@@ -186,10 +126,13 @@ pub(super) fn histogram_data(
 ) -> HistogramData {
     // The range: the pooled values less `trim` of each tail (those runs land in
     // the outermost bins), widened to show every reference line clear of the edges.
+    // Infinite values (a log of zero) land in an outermost bin; the range is of the finite ones.
     let mut pooled: Vec<f64> = dists
         .iter()
         .flat_map(|d| d.values.iter().copied())
+        .filter(|v| v.is_finite())
         .collect();
+    let values: usize = dists.iter().map(|d| d.values.len()).sum();
     pooled.sort_by(f64::total_cmp);
     let mut lo = percentile_sorted(&pooled, trim).unwrap_or(0.0);
     let mut hi = percentile_sorted(&pooled, 1.0 - trim).unwrap_or(1.0);
@@ -211,12 +154,12 @@ pub(super) fn histogram_data(
         hi = hi.max(x + pad);
     }
     let bins = Bins::new(lo, hi, integer);
-    let mut clamped = false;
+    let mut clamped = 0;
     let shares: Vec<(usize, Vec<f64>)> = dists
         .iter()
         .map(|d| {
             let (s, c) = bins.shares(&d.values);
-            clamped |= c;
+            clamped += c;
             (d.setup, s)
         })
         .collect();
@@ -227,7 +170,7 @@ pub(super) fn histogram_data(
     HistogramData {
         bins,
         shares,
-        clamped,
+        clamped: clamped as f64 / values.max(1) as f64,
         max_share,
     }
 }
@@ -322,13 +265,18 @@ pub(super) fn draw_histograms(
 /// Footnote lines common to distribution charts.
 pub(super) fn distribution_footnote(
     ctx: &Ctx<'_>,
-    clamped: bool,
+    clamped: f64,
     undefined: usize,
     first: String,
 ) -> Vec<String> {
     let mut parts = vec![first];
-    if clamped {
-        parts.push(ctx.w.clamped_note.to_string());
+    if clamped > 0.0 {
+        let share = if clamped < 0.001 {
+            "<0.1%".to_string()
+        } else {
+            format!("{}%", thousands(100.0 * clamped, 1))
+        };
+        parts.push(fill(ctx.w.clamped_note, &[("share", &share)]));
     }
     if undefined > 0 {
         parts.push(fill(

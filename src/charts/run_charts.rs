@@ -3,34 +3,62 @@
 use super::*;
 use crate::scenario::metric::FUNNEL_STAGES;
 
-/// funnel.png: the stages, median bars with p10–p90 whiskers, setups side by side, on a log scale.
+/// funnel.png: the stages, median bars with p10–p90 whiskers, setups side by
+/// side, each bar after the first labelled with its conversion from the stage
+/// before; linear from zero unless `funnel_scale = "log"`.
 pub(super) fn funnel_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error> {
     let r = ctx.r;
     let values: Vec<Vec<Option<Band>>> = FUNNEL_STAGES
         .iter()
         .map(|&m| r.setups.iter().map(|s| band(s.metric(m))).collect())
         .collect();
-    let all = values.iter().flatten().flatten();
-    let min = all
-        .clone()
-        .map(|v| v.0)
-        .filter(|v| *v > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let max = all.map(|v| v.2).fold(0.0, f64::max);
-    let (min, max) = if min.is_finite() && max > 0.0 {
-        (min, max)
+    let labels = funnel_labels(&values);
+    let max = values
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|v| v.2)
+        .fold(0.0, f64::max);
+    let months = ctx.months();
+    // Room above the tallest whisker for two lines of labels.
+    let plot_h = c.height * 0.58;
+    let label_room = (2.0 * c.line_height(c.size(Role::Note)) + c.px(20.0)) / plot_h;
+    let log = ctx.options.funnel_scale == FunnelScale::Log;
+    let axis_y = if log {
+        let min = values
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|v| v.0)
+            .filter(|v| *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let (min, max) = if min.is_finite() && max > 0.0 {
+            (min, max)
+        } else {
+            (1.0, 10.0)
+        };
+        let span = (max.log10() - (min * 0.8).log10()).max(1.0);
+        Axis::log(
+            fill(ctx.w.funnel_y_log, &[("months", &months)]),
+            min * 0.8,
+            10f64.powf(max.log10() + span * label_room / (1.0 - label_room)),
+        )
     } else {
-        (1.0, 10.0)
+        Axis::from_zero(
+            fill(ctx.w.funnel_y, &[("months", &months)]),
+            max / (1.0 - label_room),
+            NumberStyle::Plain,
+        )
     };
-    // Headroom above the tallest whisker for its label: a seventh of the axis.
-    let span = (max.log10() - (min * 0.8).log10()).max(1.0);
-    let axis_y = Axis::log(
-        fill(ctx.w.funnel_y, &[("months", &ctx.months())]),
-        min * 0.8,
-        10f64.powf(max.log10() + span / 7.0),
-    );
     let stages = ctx.w.stages.iter().map(|s| s.to_string()).collect();
     let runs = thousands(r.runs as f64, 0);
+    let mut note = fill(ctx.w.funnel_note, &[("runs", &runs)]);
+    for extra in [ctx.w.funnel_rates_note]
+        .into_iter()
+        .chain(log.then_some(ctx.w.funnel_log_note))
+    {
+        note = format!("{note}{}{extra}", ctx.w.sentence_sep);
+    }
     let frame = Frame {
         title: ctx.title(ctx.w.funnel_title),
         subtitle: ctx.subtitle(),
@@ -40,11 +68,29 @@ pub(super) fn funnel_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error>
             x: Axis::categories(ctx.w.funnel_x.into(), stages),
             y: axis_y,
         }],
-        footnote: vec![fill(ctx.w.funnel_note, &[("runs", &runs)])],
+        footnote: vec![note],
     };
     let panels = draw_frame(c, frame)?;
-    grouped_bars(c, &panels[0], &values, |v| thousands(v, 0))?;
+    grouped_bars(c, &panels[0], &values, &labels)?;
     Ok(true)
+}
+
+/// Each funnel bar's median, and above it (from the second stage on) the
+/// median as a share of the setup's median of the stage before.
+fn funnel_labels(values: &[Vec<Option<Band>>]) -> Vec<Vec<BarLabel>> {
+    let mut labels = median_labels(values, |v| thousands(v, 0));
+    for k in 1..values.len() {
+        for (i, label) in labels[k].iter_mut().enumerate() {
+            let before = values[k - 1].get(i).copied().flatten();
+            if let (Some((_, now, _)), Some((_, then, _))) = (values[k][i], before)
+                && then > 0.0
+                && !label.is_empty()
+            {
+                label.push((format!("{}%", thousands(100.0 * now / then, 1)), RATE_INK));
+            }
+        }
+    }
+    labels
 }
 
 /// by_source.png: opportunities by lead source, median bars with p10–p90 whiskers.
@@ -100,7 +146,8 @@ pub(super) fn by_source_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Err
         footnote: vec![fill(ctx.w.by_source_note, &[("runs", &runs)])],
     };
     let panels = draw_frame(c, frame)?;
-    grouped_bars(c, &panels[0], &values, |v| thousands(v, 0))?;
+    let labels = median_labels(&values, |v| thousands(v, 0));
+    grouped_bars(c, &panels[0], &values, &labels)?;
     Ok(true)
 }
 
@@ -306,7 +353,7 @@ pub(super) fn ltv_cac_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error
         .setups
         .iter()
         .map(|s| {
-            let median = |m: Metric| format::value(m, s.metric(m).p50.unwrap_or(f64::NAN));
+            let median = |m: Metric| ctx.style.value(m, s.metric(m).p50.unwrap_or(f64::NAN));
             fill(
                 ctx.w.ltv_item,
                 &[
@@ -357,13 +404,15 @@ pub(super) fn uplift_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error>
             .iter()
             .zip(&ctx.runs[0].runs)
             .filter(|(_, b)| b.get(m) != 0.0)
-            .map(|(a, b)| a.get(m) / b.get(m))
-            .filter(|x| x.is_finite())
+            // On a log axis: log2 of the ratio; a zero ratio is minus infinity and
+            // lands in the lowest bar.
+            .map(|(a, b)| (a.get(m) / b.get(m)).log2())
+            .filter(|x| !x.is_nan() && *x != f64::INFINITY)
             .collect()
     };
     let mut panels = Vec::new();
     let mut data = Vec::new();
-    let mut clamped = false;
+    let mut clamped: f64 = 0.0;
     for (metric, name) in [
         (Metric::Opportunities, ctx.w.opportunities),
         (Metric::Won, ctx.w.won),
@@ -374,8 +423,8 @@ pub(super) fn uplift_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error>
                 values: ratios(i, metric),
             })
             .collect();
-        let h = histogram_data(&dists, false, 0.005, &[1.0]);
-        clamped |= h.clamped;
+        let h = histogram_data(&dists, false, 0.01, &[0.0]);
+        clamped = clamped.max(h.clamped);
         let mut notes = vec![NoteLine {
             mark: Some(Mark::Rule),
             text: ctx.w.no_change.to_string(),
@@ -396,10 +445,10 @@ pub(super) fn uplift_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error>
         let x_title = fill(ctx.w.uplift_x, &[("baseline", baseline)]);
         panels.push(PanelSpec {
             heading: Some(name.to_string()),
-            x: Axis::linear(x_title, h.bins.lo, h.bins.hi(), NumberStyle::Times),
+            x: Axis::log_ratio(x_title, h.bins.lo, h.bins.hi()),
             y: share_axis(c, ctx, h.max_share, notes.len()),
         });
-        data.push((h, vec![Reference { x: 1.0, notes }]));
+        data.push((h, vec![Reference { x: 0.0, notes }]));
     }
     let runs = thousands(r.runs as f64, 0);
     let mut footnote =

@@ -48,6 +48,8 @@ pub(super) fn setup_style(i: usize) -> SetupStyle {
 }
 
 pub(super) const INK: RGBAColor = RGBAColor(26, 26, 26, 1.0);
+/// Conversion rates beside the counts they derive from: quieter than the counts.
+pub(super) const RATE_INK: RGBAColor = RGBAColor(90, 90, 90, 1.0);
 pub(super) const MUTED: RGBAColor = RGBAColor(85, 85, 85, 1.0);
 pub(super) const GRID: RGBAColor = RGBAColor(222, 222, 222, 1.0);
 pub(super) const AXIS: RGBAColor = RGBAColor(110, 110, 110, 1.0);

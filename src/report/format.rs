@@ -2,7 +2,106 @@
 //! compact money, percentages.
 
 use crate::runs::stats::Summary;
-use crate::scenario::metric::{Metric, Unit};
+use crate::scenario::metric::{Metric, Owner, Unit};
+use crate::scenario::{ChartOptions, Language, MoneyUnits, Team};
+
+/// How one output writes its row labels and its money: the language of
+/// `[chart]` and the money units (万円 / 億円 for Japanese yen amounts unless
+/// `money_units` says otherwise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// The language of labels.
+    pub language: Language,
+    /// How large amounts read.
+    pub money: MoneyUnits,
+    /// Whether the amounts are yen (万円 rather than 万).
+    pub yen: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            language: Language::English,
+            money: MoneyUnits::Short,
+            yen: false,
+        }
+    }
+}
+
+impl Style {
+    /// The style a scenario's `[chart]` asks for, for amounts in `currency`.
+    pub fn of(options: &ChartOptions, currency: &str) -> Style {
+        Style {
+            language: options.language,
+            money: options.money_units_for(currency),
+            yen: crate::scenario::is_yen(currency),
+        }
+    }
+
+    /// An amount of money: "2.25M", or "225万円".
+    pub fn money(self, x: f64) -> String {
+        match self.money {
+            MoneyUnits::Short => compact(x),
+            MoneyUnits::ManOku => man_oku(x, self.yen),
+        }
+    }
+
+    /// One value of a metric, as a table shows it.
+    pub fn value(self, metric: Metric, x: f64) -> String {
+        if metric.unit() == Unit::Money && !x.is_nan() {
+            self.money(x)
+        } else {
+            value(metric, x)
+        }
+    }
+
+    /// A summary as one cell: "p50 (p10–p90)".
+    pub fn cell(self, metric: Metric, s: &Summary) -> String {
+        match (s.p50, s.p10, s.p90) {
+            (Some(p50), Some(p10), Some(p90)) => format!(
+                "{} ({}–{})",
+                self.value(metric, p50),
+                self.value(metric, p10),
+                self.value(metric, p90)
+            ),
+            _ => "n/a".into(),
+        }
+    }
+
+    /// A metric's row label.
+    pub fn metric(self, m: Metric) -> &'static str {
+        m.label_in(self.language)
+    }
+
+    /// An owner's section heading for setups followed up by `teams`.
+    pub fn owner(self, owner: Owner, teams: &[Team]) -> &'static str {
+        owner.label_in(teams, self.language)
+    }
+}
+
+/// A large amount in 万 (10^4) and 億 (10^8), as Japanese writes money:
+/// 67321 -> "6.73万", 22500000 -> "2,250万", 101000000 -> "1.01億"; "円"
+/// follows for yen.
+pub fn man_oku(x: f64, yen: bool) -> String {
+    let a = x.abs();
+    let (scaled, unit) = if a >= 1e8 {
+        (x / 1e8, "億")
+    } else if a >= 1e4 {
+        (x / 1e4, "万")
+    } else {
+        return format!("{}{}", thousands(x, 0), if yen { "円" } else { "" });
+    };
+    let decimals = match scaled.abs() {
+        s if s >= 100.0 => 0,
+        s if s >= 10.0 => 1,
+        _ => 2,
+    };
+    format!(
+        "{}{unit}{}",
+        thousands(scaled, decimals),
+        if yen { "円" } else { "" }
+    )
+}
 
 /// Groups the digits of a whole number in threes: 1234567 -> "1,234,567".
 pub fn thousands(x: f64, decimals: usize) -> String {
@@ -133,9 +232,13 @@ pub fn study_value(s: &crate::analysis::sensitivity::Sensitivity, x: f64) -> Str
 }
 
 /// A paired money figure: "1.23M (980k–1.56M)", with the runs where it is undefined.
-pub fn money_cell(s: &Summary, money: bool) -> String {
+pub fn money_cell(s: &Summary, money: bool, style: Style) -> String {
     let f = |x: f64| {
-        if money { compact(x) } else { format!("{x:.2}") }
+        if money {
+            style.money(x)
+        } else {
+            format!("{x:.2}")
+        }
     };
     let mut text = match (s.p50, s.p10, s.p90) {
         (Some(m), Some(a), Some(b)) => format!("{} ({}–{})", f(m), f(a), f(b)),
@@ -166,6 +269,16 @@ pub fn percent(p: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn man_oku_reads_as_japanese_money() {
+        assert_eq!(man_oku(67_321.0, true), "6.73万円");
+        assert_eq!(man_oku(22_500_000.0, true), "2,250万円");
+        assert_eq!(man_oku(101_000_000.0, true), "1.01億円");
+        assert_eq!(man_oku(12_345_000_000.0, false), "123億");
+        assert_eq!(man_oku(9_800.0, true), "9,800円");
+        assert_eq!(man_oku(-496_000.0, true), "-49.6万円");
+    }
 
     #[test]
     fn thousands_and_compact() {

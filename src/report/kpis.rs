@@ -34,6 +34,8 @@ pub struct KpiSection<'r> {
 pub struct KpiRow<'r> {
     /// The metric of the row.
     pub metric: Metric,
+    /// Its label in the results' language.
+    pub label: &'static str,
     /// Its summary across runs, per setup.
     pub setups: Vec<&'r Summary>,
     /// Its paired uplift against the first setup, per compared setup.
@@ -50,19 +52,21 @@ pub struct TargetRow {
 }
 
 impl<'r> KpiTable<'r> {
-    /// The table of every metric of `r`.
+    /// The table of every metric of `r`, labelled in its language.
     pub fn of(r: &'r Results) -> KpiTable<'r> {
         let teams: Vec<_> = r.setups.iter().map(|s| s.team).collect();
+        let style = r.style;
         let sections = Owner::ALL
             .iter()
             .map(|&owner| KpiSection {
                 owner,
-                label: owner.label_for(&teams),
+                label: style.owner(owner, &teams),
                 rows: Metric::ALL
                     .iter()
                     .filter(|m| m.owner() == owner)
                     .map(|&metric| KpiRow {
                         metric,
+                        label: style.metric(metric),
                         setups: r.setups.iter().map(|s| s.metric(metric)).collect(),
                         uplifts: r.uplift.iter().map(|u| &u.rows[metric.index()]).collect(),
                     })

@@ -61,8 +61,8 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
         for m in money {
             out.push_str(&row(&[
                 inline(m.setup),
-                format::money_cell(&m.money.cost_per_extra_won, true),
-                format::money_cell(&m.money.incremental_ltv_to_cac, false),
+                format::money_cell(&m.money.cost_per_extra_won, true, r.style),
+                format::money_cell(&m.money.incremental_ltv_to_cac, false, r.style),
             ]));
         }
     }
@@ -210,8 +210,8 @@ fn kpi_table(r: &Results) -> String {
         out.push_str(&row(&title));
         for kpi in &section.rows {
             let m = kpi.metric;
-            let mut cells = vec![m.label().to_string()];
-            cells.extend(kpi.setups.iter().map(|s| format::cell(m, s)));
+            let mut cells = vec![kpi.label.to_string()];
+            cells.extend(kpi.setups.iter().map(|s| r.style.cell(m, s)));
             for up in &kpi.uplifts {
                 cells.push(format::uplift_cell(m, &up.difference, &up.ratio));
                 cells.push(format::p_better(up));
@@ -242,9 +242,9 @@ fn targets(r: &Results) -> String {
         let g = &t.goal;
         let mut cells = vec![format!(
             "{} {} {}",
-            g.metric.label(),
+            r.style.metric(g.metric),
             inline(g.comparison.math_symbol()),
-            format::value(g.metric, g.value)
+            r.style.value(g.metric, g.value)
         )];
         cells.extend(
             t.p_met
@@ -291,11 +291,11 @@ fn drivers(r: &Results) -> String {
         let what = match &d.baseline {
             Some(base) => format!(
                 "{} uplift of {} against {} (ratio, run by run)",
-                d.metric.label(),
+                r.style.metric(d.metric),
                 inline(&d.setup),
                 inline(base)
             ),
-            None => format!("{} of {}", d.metric.label(), inline(&d.setup)),
+            None => format!("{} of {}", r.style.metric(d.metric), inline(&d.setup)),
         };
         out.push_str(&format!("\n**{what}**\n\n"));
         let top: Vec<_> = d

@@ -62,8 +62,8 @@ pub fn text(r: &Results) -> String {
         for m in money {
             table.row(vec![
                 m.setup.to_string(),
-                money_cell(&m.money.cost_per_extra_won, true),
-                money_cell(&m.money.incremental_ltv_to_cac, false),
+                money_cell(&m.money.cost_per_extra_won, true, r.style),
+                money_cell(&m.money.incremental_ltv_to_cac, false, r.style),
             ]);
         }
         out.push_str(&table.render());
@@ -175,12 +175,12 @@ fn kpi_table(
         table.section(section.label);
         for row in &section.rows {
             let m = row.metric;
-            let mut cells = vec![format!("  {}", m.label())];
+            let mut cells = vec![format!("  {}", row.label)];
             if columns != Columns::Uplifts {
                 cells.extend(
                     row.setups[setups.clone()]
                         .iter()
-                        .map(|s| format::cell(m, s)),
+                        .map(|s| r.style.cell(m, s)),
                 );
             }
             if columns != Columns::Setups {

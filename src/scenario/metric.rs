@@ -33,7 +33,32 @@ impl Owner {
     /// Heading in reports of setups whose follow-up is done by `teams`: the
     /// follow-up metrics belong to field sales where field sales follows up.
     pub fn label_for(self, teams: &[crate::scenario::Team]) -> &'static str {
-        use crate::scenario::Team;
+        self.label_in(teams, crate::scenario::Language::English)
+    }
+
+    /// [`Owner::label_for`] in `language`.
+    pub fn label_in(
+        self,
+        teams: &[crate::scenario::Team],
+        language: crate::scenario::Language,
+    ) -> &'static str {
+        use crate::scenario::{Language, Team};
+        if language == Language::Japanese {
+            return match self {
+                Owner::Marketing => "マーケティング",
+                Owner::InsideSales if teams.iter().all(|&t| t == Team::FieldSales) => {
+                    "フォローアップ（フィールドセールス）"
+                }
+                Owner::InsideSales if teams.iter().all(|&t| t == Team::InsideSales) => {
+                    "インサイドセールス（フォローアップ）"
+                }
+                Owner::InsideSales => {
+                    "フォローアップ（インサイドセールスまたはフィールドセールス）"
+                }
+                Owner::FieldSales => "フィールドセールス",
+                Owner::Shared => "全体",
+            };
+        }
         match self {
             Owner::Marketing => "Marketing",
             Owner::InsideSales if teams.iter().all(|&t| t == Team::FieldSales) => {
@@ -67,7 +92,7 @@ pub enum Unit {
 }
 
 macro_rules! metrics {
-    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $label:literal, $owner:ident, $unit:ident, $lower:literal; )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $label:literal, $ja:literal, $owner:ident, $unit:ident, $lower:literal; )*) => {
         /// A metric of one run.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Metric { $( $(#[doc = $doc])* $variant ),* }
@@ -84,6 +109,14 @@ macro_rules! metrics {
             /// A short English label for tables.
             pub fn label(self) -> &'static str {
                 match self { $( Metric::$variant => $label ),* }
+            }
+
+            /// A short label for tables in `language`.
+            pub fn label_in(self, language: crate::scenario::Language) -> &'static str {
+                match language {
+                    crate::scenario::Language::English => self.label(),
+                    crate::scenario::Language::Japanese => match self { $( Metric::$variant => $ja ),* },
+                }
             }
 
             /// The KPI owner.
@@ -106,45 +139,45 @@ macro_rules! metrics {
 
 metrics! {
     /// Leads created.
-    Leads = "leads", "Leads", Marketing, Count, false;
+    Leads = "leads", "Leads", "リード数", Marketing, Count, false;
     /// Leads that became MQLs (each counted once).
-    Mqls = "mqls", "MQLs", Marketing, Count, false;
+    Mqls = "mqls", "MQLs", "MQL数", Marketing, Count, false;
     /// MQLs / leads, in [0, 1].
-    MqlRate = "mql_rate", "MQL rate", Marketing, Rate, false;
+    MqlRate = "mql_rate", "MQL rate", "MQL化率", Marketing, Rate, false;
     /// SQLs / MQLs, in [0, 1].
-    MqlToSql = "mql_to_sql", "MQL → SQL", InsideSales, Rate, false;
+    MqlToSql = "mql_to_sql", "MQL → SQL", "MQL→SQL率", InsideSales, Rate, false;
     /// MQLs that became SQLs.
-    Sqls = "sqls", "SQLs", InsideSales, Count, false;
+    Sqls = "sqls", "SQLs", "SQL数", InsideSales, Count, false;
     /// Median days from MQL to follow-up, over the MQLs worked.
-    ResponseDaysMedian = "response_days_median", "Response days (median)", InsideSales, Days, true;
+    ResponseDaysMedian = "response_days_median", "Response days (median)", "初回対応日数（中央値）", InsideSales, Days, true;
     /// Leads that expired from the queue (past the SLA) at least once.
-    LostToSla = "lost_to_sla", "Lost to SLA", InsideSales, Count, true;
+    LostToSla = "lost_to_sla", "Lost to SLA", "SLA超過", InsideSales, Count, true;
     /// Opportunities / SQLs, in [0, 1].
-    SqlToOpportunity = "sql_to_opportunity", "SQL → opportunity", FieldSales, Rate, false;
+    SqlToOpportunity = "sql_to_opportunity", "SQL → opportunity", "SQL→商談率", FieldSales, Rate, false;
     /// SQLs that became opportunities.
-    Opportunities = "opportunities", "Opportunities", FieldSales, Count, false;
+    Opportunities = "opportunities", "Opportunities", "商談数", FieldSales, Count, false;
     /// Won / (won + lost) opportunities, in [0, 1].
-    WinRate = "win_rate", "Win rate", FieldSales, Rate, false;
+    WinRate = "win_rate", "Win rate", "受注率", FieldSales, Rate, false;
     /// Deals won.
-    Won = "won", "Won deals", FieldSales, Count, false;
+    Won = "won", "Won deals", "受注数", FieldSales, Count, false;
     /// Opportunities still open after the last day.
-    OpenPipeline = "open_pipeline", "Open pipeline", FieldSales, Count, false;
+    OpenPipeline = "open_pipeline", "Open pipeline", "進行中の商談", FieldSales, Count, false;
     /// Sum of the MRR of won deals, money per month.
-    NewMrr = "new_mrr", "New MRR", FieldSales, Money, false;
+    NewMrr = "new_mrr", "New MRR", "新規MRR", FieldSales, Money, false;
     /// Opportunities / leads (商談化率), in [0, 1].
-    LeadToOpportunity = "lead_to_opportunity", "Lead → opportunity", Shared, Rate, false;
+    LeadToOpportunity = "lead_to_opportunity", "Lead → opportunity", "リード→商談率", Shared, Rate, false;
     /// Revenue earned within the horizon, money.
-    Revenue = "revenue", "Revenue", Shared, Money, false;
+    Revenue = "revenue", "Revenue", "売上", Shared, Money, false;
     /// Total cost over the horizon, money.
-    Cost = "cost", "Cost", Shared, Money, true;
+    Cost = "cost", "Cost", "費用", Shared, Money, true;
     /// Cost per won deal, money.
-    Cac = "cac", "CAC", Shared, Money, true;
+    Cac = "cac", "CAC", "CAC", Shared, Money, true;
     /// Gross-margin lifetime value of an average won deal, money.
-    Ltv = "ltv", "LTV", Shared, Money, false;
+    Ltv = "ltv", "LTV", "LTV", Shared, Money, false;
     /// LTV / CAC (undefined when cost is 0).
-    LtvToCac = "ltv_to_cac", "LTV/CAC", Shared, Ratio, false;
+    LtvToCac = "ltv_to_cac", "LTV/CAC", "LTV/CAC", Shared, Ratio, false;
     /// Months of an average deal's gross margin that pay back the CAC.
-    PaybackMonths = "payback_months", "Payback (months)", Shared, Months, true;
+    PaybackMonths = "payback_months", "Payback (months)", "回収期間（月）", Shared, Months, true;
 }
 
 /// Number of metrics.

@@ -5,6 +5,7 @@ pub mod assumptions;
 pub mod dist;
 pub mod doc;
 pub mod metric;
+pub mod names;
 pub mod paths;
 mod read;
 mod reader;
@@ -253,6 +254,57 @@ pub struct ChartOptions {
     pub language: Language,
     /// Another font file, resolved relative to the scenario file.
     pub font: Option<PathBuf>,
+    /// `funnel_scale`: the vertical scale of funnel.png.
+    pub funnel_scale: FunnelScale,
+    /// `money_units`: how large amounts are written; `None` picks by language and currency.
+    pub money_units: Option<MoneyUnits>,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            language: Language::English,
+            font: None,
+            funnel_scale: FunnelScale::Linear,
+            money_units: None,
+        }
+    }
+}
+
+impl ChartOptions {
+    /// The money units in force: as written, else 万 / 億 for Japanese charts
+    /// of yen amounts and short ("2.25M") otherwise.
+    pub fn money_units_for(&self, currency: &str) -> MoneyUnits {
+        self.money_units
+            .unwrap_or(if self.language == Language::Japanese && is_yen(currency) {
+                MoneyUnits::ManOku
+            } else {
+                MoneyUnits::Short
+            })
+    }
+}
+
+/// Whether a currency label names the yen.
+pub(crate) fn is_yen(currency: &str) -> bool {
+    matches!(currency.trim(), "JPY" | "jpy" | "円" | "¥" | "￥" | "yen")
+}
+
+/// The vertical scale of funnel.png.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FunnelScale {
+    /// `"linear"` (the default): bar heights in proportion to the counts.
+    Linear,
+    /// `"log"`: leads and won deals both readable, heights no longer proportional.
+    Log,
+}
+
+/// How large amounts of money are written in charts and tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MoneyUnits {
+    /// `"short"`: 980k, 2.25M, 1.2B.
+    Short,
+    /// `"man_oku"`: 98万, 225万, 1.2億 (ten thousands and hundred millions).
+    ManOku,
 }
 
 /// The first calendar month of the horizon.
@@ -402,6 +454,18 @@ pub fn load(path: &Path, assignments: &[String]) -> InputResult<Loaded> {
 /// What titles call the scenario of `tree`: its label, else `name`.
 pub fn title_of(tree: &Node, name: &str) -> String {
     read_label(tree).unwrap_or_else(|| name.to_string())
+}
+
+/// `[scenario] currency` as written (empty when unset or not text).
+pub fn currency_of(tree: &Node) -> String {
+    match tree
+        .get("scenario")
+        .and_then(|s| s.get("currency"))
+        .map(|n| &n.value)
+    {
+        Some(Value::Str(c)) => c.clone(),
+        _ => String::new(),
+    }
 }
 
 /// `[scenario] label`, when written (checked with the rest of the scenario).

@@ -110,7 +110,10 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
         ],
     ),
     ("costs", &["fixed_per_month"]),
-    ("chart", &["language", "font"]),
+    (
+        "chart",
+        &["language", "font", "funnel_scale", "money_units"],
+    ),
     ("variant", &["name", "label", "set"]),
 ];
 

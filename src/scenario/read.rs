@@ -400,5 +400,21 @@ pub(super) fn read_chart(root: &Reader<'_>) -> InputResult<ChartOptions> {
             Language::English,
         )?,
         font,
+        funnel_scale: c.choice(
+            "funnel_scale",
+            &[("linear", FunnelScale::Linear), ("log", FunnelScale::Log)],
+            FunnelScale::Linear,
+        )?,
+        money_units: match c.value("money_units") {
+            None => None,
+            Some(_) => Some(c.choice(
+                "money_units",
+                &[
+                    ("short", MoneyUnits::Short),
+                    ("man_oku", MoneyUnits::ManOku),
+                ],
+                MoneyUnits::Short,
+            )?),
+        },
     })
 }

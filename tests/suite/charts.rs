@@ -12,6 +12,7 @@ use funnelsim::charts::{ChartSize, missing_glyphs, render_all, render_text};
 use funnelsim::error::Error;
 use funnelsim::report::markdown::report_md;
 use funnelsim::runs::engine::{self, SetupRuns};
+use funnelsim::scenario::metric::Metric;
 use funnelsim::scenario::{ChartOptions, Language, setups_of};
 
 const RUNS: u64 = 200;
@@ -115,14 +116,14 @@ fn simulate(names: [&str; 5], drop_variant: bool) -> (Results, Vec<SetupRuns>) {
 fn english() -> ChartOptions {
     ChartOptions {
         language: Language::English,
-        font: None,
+        ..ChartOptions::default()
     }
 }
 
 fn japanese() -> ChartOptions {
     ChartOptions {
         language: Language::Japanese,
-        font: None,
+        ..ChartOptions::default()
     }
 }
 
@@ -534,6 +535,7 @@ fn font_error(path: PathBuf) -> funnelsim::error::InputError {
     let options = ChartOptions {
         language: Language::English,
         font: Some(path),
+        ..ChartOptions::default()
     };
     match render_all(&results, &runs, &options, ChartSize::default()) {
         Err(Error::Input(e)) => e,
@@ -563,6 +565,7 @@ fn a_scenario_font_is_used_or_refused_clearly() {
     let options = ChartOptions {
         language: Language::English,
         font: Some(copy),
+        ..ChartOptions::default()
     };
     let charts = render_all(&results, &runs, &options, ChartSize::default())
         .expect("charts render with the scenario's font");
@@ -595,7 +598,7 @@ mod sweep_and_target {
         Answer, Sweep, SweepSpec, Target, TargetSpec, parse_axis, sweep, target,
     };
     use funnelsim::charts::{sweep_chart, target_chart};
-    use funnelsim::scenario::metric::{Goal, Metric};
+    use funnelsim::scenario::metric::Goal;
     use funnelsim::scenario::{Loaded, load};
 
     const RUNS: u64 = 100;
@@ -895,5 +898,68 @@ mod sweep_and_target {
         let a = sweep_chart(&s, &english(), ChartSize::default()).unwrap();
         let b = sweep_chart(&s, &english(), ChartSize::default()).unwrap();
         assert_eq!(a, b);
+    }
+}
+
+/// The heights of the solid bars of `colour`, left to right: the longest
+/// vertical run of that exact colour in each group of adjacent columns.
+fn bar_heights(img: &image::RgbImage, colour: [u8; 3]) -> Vec<u32> {
+    let mut heights = Vec::new();
+    // (tallest run so far, columns since the colour was last seen)
+    let mut current: Option<(u32, u32)> = None;
+    for x in 0..img.width() {
+        let (mut run, mut longest) = (0, 0);
+        for y in 0..img.height() {
+            run = if img.get_pixel(x, y).0 == colour {
+                run + 1
+            } else {
+                0
+            };
+            longest = longest.max(run);
+        }
+        // A whisker's caps can hide the middle of a short bar: a gap narrower
+        // than the space between two stages (180 px here) does not end a bar.
+        current = match (longest > 0, current) {
+            (true, c) => Some((c.map_or(0, |c| c.0).max(longest), 0)),
+            (false, Some((h, gap))) if gap < 60 => Some((h, gap + 1)),
+            (false, Some((h, _))) => {
+                heights.push(h);
+                None
+            }
+            (false, None) => None,
+        };
+    }
+    heights.extend(current.map(|c| c.0));
+    heights
+}
+
+/// What funnel.png draws: on its default linear scale every bar's height is
+/// its median times one scale, to the pixel.
+#[test]
+fn funnel_bars_are_drawn_in_proportion_to_their_medians() {
+    let (results, runs) = simulate(ENGLISH, false);
+    let charts = render_all(&results, &runs, &english(), ChartSize::default()).expect("charts");
+    let (_, png) = charts
+        .iter()
+        .find(|(n, _)| n == "charts/funnel.png")
+        .expect("funnel");
+    let img = decode(png);
+    let stages = funnelsim::scenario::metric::FUNNEL_STAGES;
+    for (setup, colour) in [(0, [0, 114, 178]), (1, [230, 159, 0])] {
+        let medians: Vec<f64> = stages
+            .iter()
+            .map(|&m| results.setups[setup].metric(m).p50.expect("a median"))
+            .collect();
+        // The legend's square comes first; the five bars follow.
+        let heights = bar_heights(&img, colour);
+        let bars = &heights[heights.len() - 5..];
+        let scale = bars[0] as f64 / medians[0];
+        for (h, m) in bars.iter().zip(&medians) {
+            assert!(
+                (*h as f64 - m * scale).abs() <= 2.0,
+                "setup {setup}: bar of {h} px for a median of {m} (scale {scale}); all {heights:?}"
+            );
+        }
+        assert!(bars[0] > 300, "the tallest bar fills the plot: {bars:?}");
     }
 }

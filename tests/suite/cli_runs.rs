@@ -410,3 +410,102 @@ fn init_names_the_file_it_wrote_in_its_run_lines() {
     assert!(text.contains(&format!("funnelsim run {shown}")), "{text}");
     assert!(!text.contains("funnelsim run scenarios/ma_inside_sales.toml"));
 }
+
+/// `language = "ja"` puts Japanese row labels in the terminal table and
+/// report.md, and yen in 万円 / 億円; `money_units = "short"` switches back;
+/// a wrong `money_units` or `funnel_scale` is refused with the key and the choices.
+#[test]
+fn japanese_tables_label_rows_in_japanese_and_money_in_man_and_oku() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::canonicalize("scenarios/ma_inside_sales.toml").unwrap();
+    let run = |chart: &str, tag: &str| {
+        let path = dir.path().join(format!("{tag}.toml"));
+        let text = format!(
+            "extends = {:?}\n[chart]\n{chart}\n",
+            example.display().to_string()
+        );
+        std::fs::write(&path, text).unwrap();
+        let out_dir = dir.path().join(tag);
+        let out = funnelsim()
+            .arg("run")
+            .arg(&path)
+            .args(["--runs", "200", "-q", "--no-charts", "--out"])
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let report = std::fs::read_to_string(out_dir.join("report.md")).unwrap_or_default();
+        (out, report)
+    };
+    let (out, report) = run("language = \"ja\"", "ja");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    for text in [&table, &report] {
+        for label in [
+            "マーケティング",
+            "リード数",
+            "受注数",
+            "商談数",
+            "全体",
+            "回収期間（月）",
+        ] {
+            assert!(text.contains(label), "{label} missing:\n{text}");
+        }
+        assert!(
+            !text.contains("Won deals"),
+            "an English row label is left:\n{text}"
+        );
+        assert!(
+            text.contains("万円") && text.contains("億円"),
+            "money not in 万円/億円:\n{text}"
+        );
+    }
+    let revenue = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("売上"))
+        .unwrap();
+    assert!(!revenue.contains('M'), "{revenue}");
+
+    let (out, report) = run("language = \"ja\"\nmoney_units = \"short\"", "short");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("受注数") && !table.contains("万円") && !report.contains("万円"));
+    let revenue = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("売上"))
+        .unwrap();
+    assert!(revenue.contains('M'), "{revenue}");
+
+    let (out, _) = run("language = \"en\"\nfunnel_scale = \"log\"", "log");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("Won deals") && !table.contains("万"));
+
+    for (key, bad, valid) in [
+        ("money_units", "yen", "man_oku"),
+        ("funnel_scale", "logarithmic", "linear"),
+    ] {
+        let (out, _) = run(&format!("{key} = \"{bad}\""), key);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("chart.{key}")) && err.contains(valid),
+            "{err}"
+        );
+        assert!(err.contains(".toml:"), "a file position: {err}");
+    }
+}

@@ -107,7 +107,7 @@ fn cells(ctx: &SweepCtx<'_>, sweep: &Sweep, goal: Option<&Goal>) -> (Vec<Cell>, 
         });
     let median_text = |p: &crate::analysis::sweep::Point| {
         p.summary.p50.map_or(ctx.w.undefined_cell.to_string(), |m| {
-            format::value(metric, m)
+            ctx.style.value(metric, m)
         })
     };
     let cells = sweep
@@ -185,7 +185,7 @@ fn grid_title(
     fit_title(
         c,
         vec![
-            title(&ax.path, &ay.path),
+            title(&ctx.param_in_text(&ax.path), &ctx.param_in_text(&ay.path)),
             title(short_path(&ax.path), short_path(&ay.path)),
         ],
     )
@@ -202,7 +202,7 @@ fn legend_and_note(
         if metric.unit() == Unit::Rate {
             format!("{}%", thousands(v, 1))
         } else {
-            format::value(metric, v)
+            ctx.style.value(metric, v)
         }
     };
     let short = ctx.metric_short(metric);

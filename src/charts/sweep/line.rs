@@ -90,7 +90,7 @@ pub(super) fn one_parameter(
     let path = &line.param.path;
     let title = fit_title(
         c,
-        [path.as_str(), short_path(path)]
+        [ctx.param_in_text(path).as_str(), short_path(path)]
             .map(|path| {
                 ctx.title(&fill(
                     ctx.w.one_title,
@@ -109,7 +109,7 @@ pub(super) fn one_parameter(
             footnote: vec![sentences(ctx, &notes(ctx, &line))],
         },
     )?;
-    draw_metric(c, &drawn[0], &line)?;
+    draw_metric(c, ctx, &drawn[0], &line)?;
     if let Some(panel) = drawn.get(1) {
         draw_chances(c, panel, &line)?;
     }
@@ -134,7 +134,7 @@ fn panels(c: &Canvas<'_>, ctx: &SweepCtx<'_>, line: &Line<'_>) -> Vec<PanelSpec>
         ctx.metric_axis_on(c, metric),
         lo,
         hi * headroom,
-        metric_style(metric),
+        metric_style(metric, ctx.style),
     );
     let x_title = ctx.param_title(&param.path, param.scaled);
     let x = || {
@@ -210,7 +210,12 @@ fn notes(ctx: &SweepCtx<'_>, line: &Line<'_>) -> Vec<String> {
 }
 
 /// The metric: a band (or bars for choices), the goal's line, the best point marked.
-fn draw_metric(c: &Canvas<'_>, main: &Panel, line: &Line<'_>) -> Result<(), Error> {
+fn draw_metric(
+    c: &Canvas<'_>,
+    ctx: &SweepCtx<'_>,
+    main: &Panel,
+    line: &Line<'_>,
+) -> Result<(), Error> {
     let (sweep, metric, bands) = (line.sweep, line.metric, &line.bands);
     if let Some(gy) = line.goal_y {
         horizontal_rule(c, main, gy)?;
@@ -244,10 +249,11 @@ fn draw_metric(c: &Canvas<'_>, main: &Panel, line: &Line<'_>) -> Result<(), Erro
         if metric.unit() == Unit::Rate {
             format!("{}%", thousands(v, 1))
         } else {
-            format::value(metric, v)
+            ctx.style.value(metric, v)
         }
     };
-    grouped_bars(c, main, &rows, label)?;
+    let labels = median_labels(&rows, label);
+    grouped_bars(c, main, &rows, &labels)?;
     // grouped_bars draws one setup's bar 0.8 × 0.86 of its slot wide.
     if let (Some(bx), Some(Some(b))) = (best_x, bands.get(sweep.best)) {
         best_bar(c, main, bx, main.slot() * 0.8 * 0.86, main.py(b.1))?;

@@ -19,6 +19,7 @@ use target::target_plot;
 use super::*;
 use crate::analysis::sweep::{Answer, AxisValue, Sweep, Target};
 use crate::scenario::metric::{Goal, Unit};
+use crate::scenario::names::ParameterNames;
 
 /// One swept parameter as `crate::analysis::sweep` describes it.
 type Param = crate::analysis::sweep::Axis;
@@ -36,7 +37,14 @@ pub fn sweep_chart(
 ) -> Result<Vec<u8>, Error> {
     check_sweep(sweep)?;
     let font = fonts::font_for(options.font.as_deref())?;
-    let ctx = SweepCtx::new(options.language, &sweep.scenario, sweep.runs, sweep.seed);
+    let ctx = SweepCtx::new(
+        options,
+        &sweep.currency,
+        &sweep.names,
+        &sweep.scenario,
+        sweep.runs,
+        sweep.seed,
+    );
     let drawn = render(size, font, |c| match sweep.axes.len() {
         1 => one_parameter(c, &ctx, sweep),
         _ => heatmap(c, &ctx, sweep),
@@ -60,7 +68,14 @@ pub fn target_chart(
         ));
     }
     let font = fonts::font_for(options.font.as_deref())?;
-    let ctx = SweepCtx::new(options.language, &target.scenario, target.runs, target.seed);
+    let ctx = SweepCtx::new(
+        options,
+        &target.currency,
+        &target.names,
+        &target.scenario,
+        target.runs,
+        target.seed,
+    );
     let drawn = render(size, font, |c| target_plot(c, &ctx, target));
     finish("target.png", drawn)
 }
@@ -204,10 +219,10 @@ static ENGLISH_SWEEP: SweepWords = SweepWords {
 
 static JAPANESE_SWEEP: SweepWords = SweepWords {
     subtitle: "各点でモンテカルロ試行 {runs} 回・シード {seed}・全点で共通の乱数",
-    one_title: "{param} 別の{metric}",
-    median_grid_title: "{x} と {y} 別の{metric}の中央値",
-    chance_grid_title: "{x} と {y} 別の「{goal}」の達成確率",
-    target_title: "{param} に対する「{goal}」の達成確率",
+    one_title: "{param}別の{metric}",
+    median_grid_title: "{x}と{y}別の{metric}の中央値",
+    chance_grid_title: "{x}と{y}別の「{goal}」の達成確率",
+    target_title: "{param}に対する「{goal}」の達成確率",
     scaled_axis: "{path}（倍率）",
     goal: "{metric} {op} {value}",
     goal_legend: "目標：{goal}",
@@ -253,14 +268,31 @@ static JAPANESE_SWEEP: SweepWords = SweepWords {
 struct SweepCtx<'a> {
     w: &'static SweepWords,
     lang: Language,
+    /// How money reads (万 / 億 for Japanese yen charts).
+    style: format::Style,
+    /// What the parameters are called.
+    names: &'a ParameterNames,
+    /// The currency of money axes ("JPY").
+    currency: String,
     scenario: &'a str,
     runs: String,
     seed: u64,
 }
 
 impl<'a> SweepCtx<'a> {
-    fn new(lang: Language, scenario: &'a str, runs: u64, seed: u64) -> Self {
+    fn new(
+        options: &ChartOptions,
+        currency: &str,
+        names: &'a ParameterNames,
+        scenario: &'a str,
+        runs: u64,
+        seed: u64,
+    ) -> Self {
+        let lang = options.language;
         SweepCtx {
+            names,
+            currency: currency.to_string(),
+            style: format::Style::of(options, currency),
             w: match lang {
                 Language::English => &ENGLISH_SWEEP,
                 Language::Japanese => &JAPANESE_SWEEP,
@@ -300,8 +332,8 @@ impl<'a> SweepCtx<'a> {
     fn metric_axis(&self, m: Metric) -> String {
         let (en, ja) = metric_names(m).1;
         match self.lang {
-            Language::English => format!("{en} ({})", unit_en(m.unit())),
-            Language::Japanese => format!("{ja}（{}）", unit_ja(m.unit())),
+            Language::English => format!("{en} ({})", self.unit(m.unit())),
+            Language::Japanese => format!("{ja}（{}）", self.unit(m.unit())),
         }
     }
 
@@ -314,8 +346,8 @@ impl<'a> SweepCtx<'a> {
         }
         let short = capitalised(&self.metric_short(m));
         match self.lang {
-            Language::English => format!("{short} ({})", unit_en(m.unit())),
-            Language::Japanese => format!("{short}（{}）", unit_ja(m.unit())),
+            Language::English => format!("{short} ({})", self.unit(m.unit())),
+            Language::Japanese => format!("{short}（{}）", self.unit(m.unit())),
         }
     }
 
@@ -326,17 +358,45 @@ impl<'a> SweepCtx<'a> {
             &[
                 ("metric", &self.metric_short(g.metric)),
                 ("op", g.comparison.math_symbol()),
-                ("value", &format::value(g.metric, g.value)),
+                ("value", &self.style.value(g.metric, g.value)),
             ],
         )
     }
 
-    /// A parameter's axis title: its path, with "× factor" for a scaled distribution.
+    /// What a chart calls the parameter at `path` ("Inside-sales reps").
+    fn param(&self, path: &str) -> String {
+        self.names.name(path, self.lang)
+    }
+
+    /// The parameter's name inside a sentence ("CAC by inside-sales reps").
+    fn param_in_text(&self, path: &str) -> String {
+        match self.lang {
+            Language::English => sentence_case(&self.param(path)),
+            Language::Japanese => self.param(path),
+        }
+    }
+
+    /// A unit as an axis title gives it: the currency for money, when named.
+    fn unit(&self, u: Unit) -> String {
+        match (u, self.currency.is_empty()) {
+            (Unit::Money, false) if self.lang == Language::Japanese && self.style.yen => {
+                "円".into()
+            }
+            (Unit::Money, false) => self.currency.clone(),
+            _ => match self.lang {
+                Language::English => unit_en(u).into(),
+                Language::Japanese => unit_ja(u).into(),
+            },
+        }
+    }
+
+    /// A parameter's axis title: its name, with "× factor" for a scaled distribution.
     fn param_title(&self, path: &str, scaled: bool) -> String {
+        let name = self.param(path);
         if scaled {
-            fill(self.w.scaled_axis, &[("path", path)])
+            fill(self.w.scaled_axis, &[("path", &name)])
         } else {
-            path.to_string()
+            name
         }
     }
 }
@@ -489,10 +549,10 @@ fn shown(m: Metric, x: f64) -> f64 {
     if m.unit() == Unit::Rate { 100.0 * x } else { x }
 }
 
-fn metric_style(m: Metric) -> NumberStyle {
+fn metric_style(m: Metric, style: format::Style) -> NumberStyle {
     match m.unit() {
         Unit::Rate => NumberStyle::Percent,
-        Unit::Money => NumberStyle::Compact,
+        Unit::Money => NumberStyle::Money(style),
         _ => NumberStyle::Plain,
     }
 }
@@ -524,7 +584,10 @@ fn point_text(ctx: &SweepCtx<'_>, axes: &[Param], values: &[AxisValue]) -> Strin
         .map(|(a, v)| {
             fill(
                 ctx.w.name_value,
-                &[("name", &a.path), ("value", &value_text(v, a.scaled))],
+                &[
+                    ("name", &ctx.param(&a.path)),
+                    ("value", &value_text(v, a.scaled)),
+                ],
             )
         })
         .collect::<Vec<_>>()
@@ -544,7 +607,7 @@ fn best_legend(ctx: &SweepCtx<'_>, sweep: &Sweep, mark: Mark) -> Option<LegendIt
             ctx.w.best_median,
             &[
                 ("point", &point),
-                ("value", &format::value(sweep.metric, m)),
+                ("value", &ctx.style.value(sweep.metric, m)),
             ],
         ),
         (None, None) => return None,

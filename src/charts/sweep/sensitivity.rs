@@ -23,6 +23,8 @@ struct StudyWords {
     low_plain: &'static str,
     high_plain: &'static str,
     input_axis: &'static str,
+    /// "{name} (plain)": an input written as a plain number.
+    plain_input: &'static str,
     level_axis: &'static str,
     plain_levels: &'static str,
     tornado_note: &'static str,
@@ -43,7 +45,8 @@ static ENGLISH_STUDY: StudyWords = StudyWords {
     low_plain: "Input at its 10th percentile (plain numbers: {change})",
     high_plain: "Input at its 90th percentile (plain numbers: {change})",
     base_legend: "Every input at its mean: {value}",
-    input_axis: "Input (parameter path)",
+    input_axis: "Input",
+    plain_input: "{name} (plain)",
     level_axis: "Where the input is put: its percentile",
     plain_levels: "Where the input is put: its percentile (plain numbers: the change)",
     tornado_note: "Each bar: the metric on the expected funnel (no noise) with one input at its 10th or 90th percentile and every other uncertain input at its mean; the labels give the input's value there.",
@@ -64,7 +67,8 @@ static JAPANESE_STUDY: StudyWords = StudyWords {
     low_plain: "入力を10パーセンタイルに（確定値は {change}）",
     high_plain: "入力を90パーセンタイルに（確定値は {change}）",
     base_legend: "全入力を平均に：{value}",
-    input_axis: "入力（パラメータのパス）",
+    input_axis: "入力",
+    plain_input: "{name}（固定値）",
     level_axis: "入力の位置：パーセンタイル",
     plain_levels: "入力の位置：パーセンタイル（確定値は変化率）",
     tornado_note: "各棒：一つの入力を10または90パーセンタイルに、他の不確実な入力を平均に置いたときの期待値ファネル（ばらつきなし）の値。ラベルはそのときの入力の値。",
@@ -138,7 +142,7 @@ impl StudyCtx<'_> {
     fn style(&self) -> NumberStyle {
         match self.s.uplift_measure {
             Some(UpliftMeasure::Ratio) => NumberStyle::Times,
-            _ => metric_style(self.s.metric),
+            _ => metric_style(self.s.metric, self.ctx.style),
         }
     }
 
@@ -170,7 +174,7 @@ pub fn sensitivity_charts(
         ));
     }
     let study = StudyCtx {
-        ctx: SweepCtx::new(options.language, &s.scenario, s.runs, s.seed),
+        ctx: SweepCtx::new(options, &s.currency, &s.names, &s.scenario, s.runs, s.seed),
         w: match options.language {
             Language::English => &ENGLISH_STUDY,
             Language::Japanese => &JAPANESE_STUDY,
@@ -202,7 +206,7 @@ fn tornado(c: &Canvas<'_>, st: &StudyCtx<'_>, bars: &[&InputEffect]) -> Result<b
     let pad = (hi - lo).max(hi.abs() * 1e-3).max(1e-9) * 0.18;
     let x = Axis::linear(st.axis_title(c), lo - pad, hi + pad, st.style());
     // Largest swing at the top: the last category is drawn highest.
-    let labels: Vec<String> = bars.iter().rev().map(|e| input_label(e)).collect();
+    let labels: Vec<String> = bars.iter().rev().map(|e| input_label(st, e)).collect();
     let y = Axis::categories(st.w.input_axis.into(), labels);
     let title = st
         .ctx
@@ -320,7 +324,7 @@ fn spider(c: &Canvas<'_>, st: &StudyCtx<'_>, lines: &[&InputEffect]) -> Result<b
         .map(|(i, e)| {
             let s = setup_style(i);
             LegendItem {
-                label: input_label(e),
+                label: input_label(st, e),
                 mark: Mark::Line(s.colour, s.shape),
             }
         })
@@ -364,11 +368,12 @@ fn spider(c: &Canvas<'_>, st: &StudyCtx<'_>, lines: &[&InputEffect]) -> Result<b
     Ok(true)
 }
 
-/// An input as the charts name it: its path, "(plain)" after a plain number.
-fn input_label(e: &InputEffect) -> String {
+/// An input as the charts name it: its human name, "(plain)" after a plain number.
+fn input_label(st: &StudyCtx<'_>, e: &InputEffect) -> String {
+    let name = st.ctx.param(&e.input);
     match e.kind {
-        InputKind::Uncertain => e.input.clone(),
-        InputKind::Plain => format!("{} (plain)", e.input),
+        InputKind::Uncertain => name,
+        InputKind::Plain => fill(st.w.plain_input, &[("name", &name)]),
     }
 }
 

@@ -29,7 +29,7 @@ pub(super) fn target_plot(c: &Canvas<'_>, ctx: &SweepCtx<'_>, t: &Target) -> Res
     }
     let title = fit_title(
         c,
-        [path.as_str(), short_path(path)]
+        [ctx.param_in_text(path).as_str(), short_path(path)]
             .map(|path| {
                 ctx.title(&fill(
                     ctx.w.target_title,
@@ -72,7 +72,7 @@ fn value_of(t: &Target, x: f64) -> String {
 
 /// The panel's heading, an extra note, and the (value, P) point to mark.
 fn answer_text(ctx: &SweepCtx<'_>, t: &Target, xs: &[f64]) -> (String, Option<String>, (f64, f64)) {
-    let path = &t.axis.path;
+    let path = &ctx.param_in_text(&t.axis.path);
     let conf = format::percent(t.confidence);
     let value = |x: f64| value_of(t, x);
     let pct = chance_text;
