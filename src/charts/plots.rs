@@ -18,6 +18,11 @@ pub(super) fn draw_fans(
     p: &Panel,
     fans: &[(usize, Vec<(f64, Band)>)],
 ) -> Result<(), Error> {
+    // Overlapping fills add up to a muddy colour: the more bands, the lighter
+    // each fill, and from three bands on each edge is a dashed line in the
+    // setup's own colour, so every band can be traced through the others.
+    let many = fans.len() >= 3;
+    let fill_alpha = FILL_ALPHA * (2.0 / fans.len().max(2) as f64);
     for (setup, pts) in fans {
         let colour = setup_style(*setup).colour;
         if let [(x, (lo, _, hi))] = pts[..] {
@@ -27,9 +32,14 @@ pub(super) fn draw_fans(
         let upper: Vec<_> = pts.iter().map(|(x, v)| p.at(*x, v.2)).collect();
         let lower: Vec<_> = pts.iter().map(|(x, v)| p.at(*x, v.0)).collect();
         let poly: Vec<(f64, f64)> = upper.iter().chain(lower.iter().rev()).copied().collect();
-        c.polygon(&poly, rgba(colour, FILL_ALPHA))?;
-        c.line(&upper, rgba(colour, 0.55), c.px(1.5))?;
-        c.line(&lower, rgba(colour, 0.55), c.px(1.5))?;
+        c.polygon(&poly, rgba(colour, fill_alpha))?;
+        for edge in [&upper, &lower] {
+            if many {
+                c.dashed(edge, rgba(colour, 0.9), c.px(2.0), c.px(9.0), c.px(6.0))?;
+            } else {
+                c.line(edge, rgba(colour, 0.55), c.px(1.5))?;
+            }
+        }
     }
     for (setup, pts) in fans {
         let style = setup_style(*setup);
