@@ -17,8 +17,6 @@
 pub struct Mixes {
     /// Scores, highest first within each law.
     scores: Vec<f64>,
-    /// The lower bound of each score's `sql_rate_by_score` band (minus infinity below every band).
-    floors: Vec<f64>,
     /// `cum[j]`: the weight of entries `0..j`; `cum_rate[j]`: of weight × rate.
     cum: Vec<f64>,
     cum_rate: Vec<f64>,
@@ -35,12 +33,12 @@ impl Mixes {
     }
 
     /// Adds a law from (score, weight) pairs, highest score first (equal scores
-    /// are merged); `band_of` gives a score's band lower bound and rate.
+    /// are merged); `rate_of` gives a score's chance to qualify.
     /// Returns its range of entries.
     pub fn add(
         &mut self,
         entries: impl IntoIterator<Item = (f64, f64)>,
-        band_of: impl Fn(f64) -> (f64, f64),
+        rate_of: impl Fn(f64) -> f64,
     ) -> (u32, u32) {
         let start = self.scores.len();
         let (mut c, mut cr) = (self.total_before(start), self.cum_rate[start]);
@@ -48,7 +46,7 @@ impl Mixes {
             if w <= 0.0 {
                 continue;
             }
-            let (floor, rate) = band_of(score);
+            let rate = rate_of(score);
             c += w;
             cr += w * rate;
             if self.scores.len() > start && self.scores.last() == Some(&score) {
@@ -58,7 +56,6 @@ impl Mixes {
             }
             debug_assert!(self.scores.len() == start || self.scores.last() > Some(&score));
             self.scores.push(score);
-            self.floors.push(floor);
             self.cum.push(c);
             self.cum_rate.push(cr);
         }
@@ -68,7 +65,7 @@ impl Mixes {
     /// Adds a law of one entry: `weight` in all, qualifying with the mixed `rate`.
     /// Enough for queue orders that never split a group by score.
     pub fn add_single(&mut self, score: f64, weight: f64, rate: f64) -> (u32, u32) {
-        self.add([(score, weight)], |_| (f64::NEG_INFINITY, rate))
+        self.add([(score, weight)], |_| rate)
     }
 
     fn total_before(&self, j: usize) -> f64 {
@@ -78,11 +75,6 @@ impl Mixes {
     /// The score of entry `j`.
     pub fn score(&self, j: usize) -> f64 {
         self.scores[j]
-    }
-
-    /// The lower bound of the band of entry `j`.
-    pub fn floor(&self, j: usize) -> f64 {
-        self.floors[j]
     }
 
     /// The weight of entries `lo..hi`.
@@ -99,11 +91,6 @@ impl Mixes {
         ((self.cum_rate[hi] - self.cum_rate[lo]) / w).clamp(0.0, 1.0)
     }
 
-    /// The end of the entries from `lo` (below `hi`) with a score >= `score`.
-    pub fn score_end(&self, lo: usize, hi: usize, score: f64) -> usize {
-        lo + self.scores[lo..hi].partition_point(|&s| s >= score)
-    }
-
     /// The end of the entries from `lo` (below `hi`) with a score > `score`.
     pub fn score_end_above(&self, lo: usize, hi: usize, score: f64) -> usize {
         lo + self.scores[lo..hi].partition_point(|&s| s > score)
@@ -114,8 +101,8 @@ impl Mixes {
 mod tests {
     use super::*;
 
-    fn band_of(s: f64) -> (f64, f64) {
-        if s >= 50.0 { (50.0, 0.5) } else { (0.0, 0.1) }
+    fn band_of(s: f64) -> f64 {
+        if s >= 50.0 { 0.5 } else { 0.1 }
     }
 
     #[test]
@@ -132,8 +119,6 @@ mod tests {
         assert_eq!(m.score(lo), 60.0);
         assert_eq!(m.weight(lo + 1, hi), 2.0);
         assert!((m.rate(lo, hi) - (2.0 * 0.5 + 2.0 * 0.1) / 4.0).abs() < 1e-15);
-        assert_eq!(m.floor(lo), 50.0);
-        assert_eq!(m.score_end(lo, hi, 50.0), lo + 1);
         assert_eq!(m.score_end_above(lo, hi, 60.0), lo);
         let (s, _) = m.add_single(10.0, 3.0, 0.25);
         assert!((m.rate(s as usize, s as usize + 1) - 0.25).abs() < 1e-15);

@@ -281,16 +281,12 @@ impl<'a> Run<'a> {
         let model = self.model;
         let rates = &self.p.band_rates;
         // `sql_rate_by_score`(score): the band with the highest lower bound <= score, 0 below every band.
-        let band_of = |score: f64| {
-            model.band_of(score).map_or((f64::NEG_INFINITY, 0.0), |i| {
-                (model.band_floors[i], rates[i])
-            })
-        };
+        let rate_of = |score: f64| model.band_of(score).map_or(0.0, |i| rates[i]);
         let chance: f64 = entries.iter().map(|e| e.1).sum();
         let (lo, hi) = if self.s.follow_up.queue_order == QueueOrder::HighestScoreFirst {
-            self.mixes.add(entries.iter().copied(), band_of)
+            self.mixes.add(entries.iter().copied(), rate_of)
         } else {
-            let rated: f64 = entries.iter().map(|&(score, w)| w * band_of(score).1).sum();
+            let rated: f64 = entries.iter().map(|&(score, w)| w * rate_of(score)).sum();
             let score = entries.first().map_or(0.0, |e| e.0);
             let rate = if chance > 0.0 { rated / chance } else { 0.0 };
             self.mixes.add_single(score, chance, rate)

@@ -1622,6 +1622,54 @@ monthly_revenue = { range = [50000, 150000] }
 "#;
 
 /// Runs of most small scenarios.
+/// Highest score first without MA, the baseline's shape that once fell
+/// off a cliff: two sources whose scores spread over every whole score (so
+/// each day's groups share score levels and pool by law), a long SLA that
+/// keeps many days' groups waiting, capacity below the inflow so that a cut
+/// falls inside a band on most days, and a handoff delay that splits each
+/// day's MQLs into two join days.
+const HIGHEST_SCORE_LONG_SLA: &str = r#"
+[scenario]
+name = "highest score first, no MA, long SLA, capacity-bound"
+horizon_months = 3
+start = "2027-04"
+
+[[source]]
+name = "ads"
+leads_per_month = 240
+score = { normal = { mean = 50, sd = 18 } }
+cost_per_lead = 5000
+
+[[source]]
+name = "shows"
+leads_per_month = 150
+score = { normal = { mean = 42, sd = 15 } }
+budget_per_month = 300000
+
+[marketing]
+automation = false
+handoff_delay_days = 1.5
+
+[follow_up]
+team = "field_sales"
+queue_order = "highest_score_first"
+sla_days = 10
+response_half_life_days = 3.0
+sql_rate_by_score = [[0, 0.04], [35, 0.1], [50, 0.3], [70, 0.45], [85, 0.6]]
+
+[sales]
+reps = 2
+inbound_mqls_per_rep_per_day = { range = [1.5, 3.0] }
+cost_per_rep_per_month = 900000
+sql_to_opportunity = 0.7
+opportunity_lag_days = { uniform = [2, 10] }
+win_rate = 0.3
+sales_cycle_days = { uniform = [10, 50] }
+
+[deal]
+monthly_revenue = 50000
+"#;
+
 const RUNS: u64 = 40_000;
 /// Runs of the small scenarios whose counts spread most between runs.
 const MANY_RUNS: u64 = 80_000;
@@ -1673,6 +1721,13 @@ fn recycle_waves_costs_uncertain_capacity() {
 #[test]
 fn highest_score_first_score_cap_reached() {
     assert_agree_recycling("score_cap", SCORE_CAP, RUNS);
+}
+
+#[test]
+fn highest_score_first_long_sla_without_automation() {
+    let name = "highest_score_long_sla";
+    let c = assert_agree(name, HIGHEST_SCORE_LONG_SLA, BIG_RUNS);
+    assert_capacity_bound(&c, name);
 }
 
 #[test]
