@@ -11,6 +11,8 @@ use crate::scenario::metric::{FUNNEL_STAGES, Metric};
 /// The sheet for every setup.
 pub fn text(title: &str, setups: &[Setup]) -> String {
     let expected: Vec<_> = setups.iter().map(engine::expected_run).collect();
+    let first = &setups[0].scenario;
+    let style = format::Style::of(&first.chart, &first.currency);
     let months = setups[0].scenario.horizon_months as f64;
     let mut out = format!(
         "{title}: the expected funnel over {} months, every uncertain value at its mean, no noise.\nCounts are per month, money over the whole horizon. \"Per won deal\" reads the\nfunnel backwards: what one more won deal takes at each stage.\n\n",
@@ -27,7 +29,7 @@ pub fn text(title: &str, setups: &[Setup]) -> String {
         .into_iter()
         .chain([Metric::LostToSla, Metric::OpenPipeline]);
     for m in stages {
-        let mut row = vec![format!("  {}", m.label())];
+        let mut row = vec![format!("  {}", style.metric(m))];
         for e in &expected {
             let x = e.get(m);
             let per_won = if m == Metric::LostToSla || m == Metric::OpenPipeline {
@@ -69,9 +71,9 @@ pub fn text(title: &str, setups: &[Setup]) -> String {
             table.section(title);
         }
         for &m in metrics {
-            let mut row = vec![format!("  {}", m.label())];
+            let mut row = vec![format!("  {}", style.metric(m))];
             for e in &expected {
-                row.extend([format::value(m, e.get(m)), String::new()]);
+                row.extend([style.value(m, e.get(m)), String::new()]);
             }
             table.row(row);
         }
