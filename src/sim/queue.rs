@@ -392,6 +392,11 @@ impl Bucket {
         }
     }
 
+    /// Whether its window holds MQLs.
+    fn holds_window(&self) -> bool {
+        self.window > 0.0 && self.end > self.next
+    }
+
     /// Whether MQLs remain to split.
     fn active(&self) -> bool {
         self.next < self.hi && (self.window > 0.0 || self.below > 0.0)
@@ -447,111 +452,23 @@ fn walk_levels<S: Sampler>(
     rng: &mut S,
     scratch: &mut WalkScratch,
 ) -> f64 {
-    let top = |b: &Bucket| mixes.score(b.next as usize);
-    let WalkScratch {
-        order,
-        window,
-        parts,
-    } = scratch;
-    // The buckets with MQLs left, highest next score first.
-    order.clear();
-    order.extend(
-        buckets
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.active())
-            .map(|(i, b)| (top(b), i)),
-    );
-    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-    let mut left = capacity;
-    window.clear();
+    let mut walk = Walk {
+        buckets,
+        mixes,
+        rng,
+        s: scratch,
+        left: capacity,
+    };
+    walk.start();
     loop {
-        if window.is_empty() {
-            let Some(&(highest, _)) = order.first() else {
+        if walk.s.window.is_empty() {
+            if !walk.open_window() {
                 // Everything taken (the caller's total was above capacity only by rounding).
-                for b in buckets.iter_mut() {
-                    b.cut = b.hi;
-                }
+                walk.buckets.iter_mut().for_each(|b| b.cut = b.hi);
                 return 0.0;
-            };
-            let ties = order.partition_point(|t| t.0 == highest);
-            let second = order.get(ties).map_or(f64::NEG_INFINITY, |t| t.0);
-            window.extend(order.drain(..ties).map(|(_, i)| i));
-            let mut total = 0.0;
-            for &i in window.iter() {
-                let b = &mut buckets[i];
-                let run_end = mixes.score_end_above(b.next as usize, b.hi as usize, second) as u32;
-                let start = b.next;
-                let n = b.split_off(run_end, mixes, rng);
-                (b.next, b.end, b.window) = (start, run_end, n);
-                total += n;
             }
-            if total <= left {
-                left -= total;
-                close_window(window, buckets, order, mixes);
-            }
-            continue;
-        }
-        // The window's scores: from its highest to its lowest.
-        let open = |b: &&Bucket| b.window > 0.0 && b.end > b.next;
-        let hi = window
-            .iter()
-            .map(|&i| &buckets[i])
-            .filter(open)
-            .map(|b| mixes.score(b.next as usize))
-            .fold(f64::NEG_INFINITY, f64::max);
-        let lo = window
-            .iter()
-            .map(|&i| &buckets[i])
-            .filter(open)
-            .map(|b| mixes.score(b.end as usize - 1))
-            .fold(f64::INFINITY, f64::min);
-        if hi == f64::NEG_INFINITY {
-            // Nothing in the window (its MQLs lay elsewhere).
-            close_window(window, buckets, order, mixes);
-            continue;
-        }
-        if hi == lo {
-            // One level that does not fit: the cut.
-            for b in buckets.iter_mut() {
-                b.cut = mixes.score_end_above(b.lo as usize, b.hi as usize, hi) as u32;
-            }
-            for &i in window.iter() {
-                let b = &mut buckets[i];
-                if open(&&*b) {
-                    (b.cut, b.at_cut) = (b.next, b.window);
-                    (b.next, b.window) = (b.end, 0.0);
-                }
-            }
+        } else if let Some(left) = walk.bisect() {
             return left;
-        }
-        let mut mid = (hi + lo) / 2.0;
-        if !(lo <= mid && mid < hi) {
-            mid = lo;
-        }
-        // The window's part above `mid`: taken if it fits, else the window.
-        let mut upper = 0.0;
-        parts.clear();
-        for &i in window.iter() {
-            let b = &mut buckets[i];
-            let start = b.next;
-            let m = mixes.score_end_above(b.next as usize, b.end as usize, mid) as u32;
-            let x = b.split_off(m, mixes, rng);
-            parts.push((start, m, x));
-            upper += x;
-        }
-        if upper <= left {
-            left -= upper;
-            for (&i, &(_, _, x)) in window.iter().zip(parts.iter()) {
-                buckets[i].above += x;
-            }
-        } else {
-            for (&i, &(start, m, x)) in window.iter().zip(parts.iter()) {
-                let b = &mut buckets[i];
-                // The lower part goes back unsplit: nothing was decided on it.
-                b.below += b.window;
-                (b.next, b.end, b.window) = (start, m, x);
-            }
         }
     }
 }
@@ -565,23 +482,154 @@ struct WalkScratch {
     parts: Vec<(u32, u32, f64)>,
 }
 
-/// Ends a window whose MQLs were all taken (or were none): its buckets go
-/// back to the walk at their next entry.
-fn close_window(
-    window: &mut Vec<usize>,
-    buckets: &mut [Bucket],
-    order: &mut Vec<(f64, usize)>,
-    mixes: &Mixes,
-) {
-    for i in window.drain(..) {
-        let b = &mut buckets[i];
-        b.above += b.window;
-        b.window = 0.0;
-        b.next = b.end.max(b.next);
-        if b.active() {
-            let s = mixes.score(b.next as usize);
-            let at = order.partition_point(|t| t.0 >= s);
-            order.insert(at, (s, i));
+/// The state of one day's level walk.
+struct Walk<'w, S> {
+    buckets: &'w mut [Bucket],
+    mixes: &'w Mixes,
+    rng: &'w mut S,
+    s: &'w mut WalkScratch,
+    /// Capacity not yet taken.
+    left: f64,
+}
+
+impl<S: Sampler> Walk<'_, S> {
+    fn top(&self, i: usize) -> f64 {
+        self.mixes.score(self.buckets[i].next as usize)
+    }
+
+    /// Orders the buckets with MQLs by their next score, highest first.
+    fn start(&mut self) {
+        let mut order = std::mem::take(&mut self.s.order);
+        order.clear();
+        let active = (0..self.buckets.len()).filter(|&i| self.buckets[i].active());
+        order.extend(active.map(|i| (self.top(i), i)));
+        order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        self.s.order = order;
+        self.s.window.clear();
+    }
+
+    /// The buckets at the top draw their MQLs above the next bucket's top:
+    /// taken if they fit, else the window. False when no bucket is left.
+    fn open_window(&mut self) -> bool {
+        let Some(&(highest, _)) = self.s.order.first() else {
+            return false;
+        };
+        let order = &mut self.s.order;
+        let ties = order.partition_point(|t| t.0 == highest);
+        let second = order.get(ties).map_or(f64::NEG_INFINITY, |t| t.0);
+        self.s.window.extend(order.drain(..ties).map(|(_, i)| i));
+        let mut total = 0.0;
+        for &i in &self.s.window {
+            let b = &mut self.buckets[i];
+            let run_end = self
+                .mixes
+                .score_end_above(b.next as usize, b.hi as usize, second);
+            let start = b.next;
+            let n = b.split_off(run_end as u32, self.mixes, self.rng);
+            (b.next, b.end, b.window) = (start, run_end as u32, n);
+            total += n;
+        }
+        if total <= self.left {
+            self.left -= total;
+            self.close_window();
+        }
+        true
+    }
+
+    /// The highest and lowest score the window's MQLs may have.
+    fn window_span(&self) -> Option<(f64, f64)> {
+        let open = self
+            .s
+            .window
+            .iter()
+            .map(|&i| &self.buckets[i])
+            .filter(|b| b.holds_window());
+        let (mut hi, mut lo) = (f64::NEG_INFINITY, f64::INFINITY);
+        for b in open {
+            hi = hi.max(self.mixes.score(b.next as usize));
+            lo = lo.min(self.mixes.score(b.end as usize - 1));
+        }
+        (hi > f64::NEG_INFINITY).then_some((hi, lo))
+    }
+
+    /// One step inside the window: the cut when it spans one level (returns
+    /// the capacity left there), else a halving by score.
+    fn bisect(&mut self) -> Option<f64> {
+        let Some((hi, lo)) = self.window_span() else {
+            // Nothing in the window (its MQLs lay elsewhere).
+            self.close_window();
+            return None;
+        };
+        if hi == lo {
+            self.cut_at(hi);
+            return Some(self.left);
+        }
+        let mid = Some((hi + lo) / 2.0)
+            .filter(|m| lo <= *m && *m < hi)
+            .unwrap_or(lo);
+        // The window's part above `mid`: taken if it fits, else the window.
+        let mut upper = 0.0;
+        self.s.parts.clear();
+        for &i in &self.s.window {
+            let b = &mut self.buckets[i];
+            let start = b.next;
+            let m = self
+                .mixes
+                .score_end_above(b.next as usize, b.end as usize, mid) as u32;
+            let x = b.split_off(m, self.mixes, self.rng);
+            self.s.parts.push((start, m, x));
+            upper += x;
+        }
+        let fits = upper <= self.left;
+        if fits {
+            self.left -= upper;
+        }
+        for (&i, &(start, m, x)) in self.s.window.iter().zip(&self.s.parts) {
+            let b = &mut self.buckets[i];
+            if fits {
+                b.above += x;
+            } else {
+                // The lower part goes back unsplit: nothing was decided on it.
+                b.below += b.window;
+                (b.next, b.end, b.window) = (start, m, x);
+            }
+        }
+        None
+    }
+
+    /// Records the cut at `level`: each bucket's part above it is its
+    /// entries scored above it (for a bucket that ran out early, not where
+    /// it ran out, which would tell more than its count), and the window's
+    /// MQLs are those at the level.
+    fn cut_at(&mut self, level: f64) {
+        for b in self.buckets.iter_mut() {
+            b.cut = self
+                .mixes
+                .score_end_above(b.lo as usize, b.hi as usize, level) as u32;
+        }
+        for &i in &self.s.window {
+            let b = &mut self.buckets[i];
+            if b.holds_window() {
+                (b.cut, b.at_cut) = (b.next, b.window);
+                (b.next, b.window) = (b.end, 0.0);
+            }
+        }
+    }
+
+    /// Ends a window whose MQLs were all taken (or were none): its buckets
+    /// go back to the walk at their next entry.
+    fn close_window(&mut self) {
+        let WalkScratch { order, window, .. } = &mut *self.s;
+        for i in window.drain(..) {
+            let b = &mut self.buckets[i];
+            b.above += b.window;
+            b.window = 0.0;
+            b.next = b.end.max(b.next);
+            if b.active() {
+                let s = self.mixes.score(b.next as usize);
+                let at = order.partition_point(|t| t.0 >= s);
+                order.insert(at, (s, i));
+            }
         }
     }
 }
