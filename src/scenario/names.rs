@@ -191,6 +191,21 @@ impl ParameterNames {
         ParameterNames { sources }
     }
 
+    /// Whether the parameter at `path` is an amount of money.
+    pub fn is_money(path: &str) -> bool {
+        const MONEY: [&str; 6] = [
+            "license_per_month",
+            "cost_per_rep_per_month",
+            "monthly_revenue",
+            "fixed_per_month",
+            "cost_per_lead",
+            "budget_per_month",
+        ];
+        path.rsplit('.')
+            .next()
+            .is_some_and(|key| MONEY.contains(&key))
+    }
+
     /// What a chart calls the parameter at `path`: its human name, else the path.
     pub fn name(&self, path: &str, language: Language) -> String {
         let pick = |en: &str, ja: &str| match language {

@@ -264,7 +264,11 @@ fn tornado(c: &Canvas<'_>, st: &StudyCtx<'_>, bars: &[&InputEffect]) -> Result<b
                 bottom: mid + half,
             };
             c.rect(bar, rgba(colour, 1.0))?;
-            let text = number_text(input, false);
+            let text = if ParameterNames::is_money(&e.input) {
+                st.ctx.style.money(input)
+            } else {
+                number_text(input, false)
+            };
             let (at, h) = if (k == 0) == low_left {
                 ((end.min(base_x) - c.px(8.0), mid), Align::End)
             } else {
