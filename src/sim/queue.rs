@@ -193,10 +193,10 @@ impl Queue {
         );
         for b in &buckets {
             let group = &members[b.members.clone()];
-            if b.end == b.lo && b.next == b.lo {
-                // Untouched: the walk never reached this law. (A law it
-                // reached and found empty above some score is not: its
-                // groups no longer have those scores.)
+            if b.end == b.lo {
+                // Untouched: the walk never reached this law (`next <= end`
+                // always). A law it reached and found empty above some
+                // score is not untouched: its groups no longer have those scores.
                 for &(age, g) in group {
                     let slot = self.slot_of(day, age);
                     self.slots[slot].push(g);
