@@ -272,9 +272,9 @@ pub struct Results {
     /// Set when the run count came from `--precision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionReached>,
-    /// How the tables write labels and money (`[chart] language` and `money_units`).
+    /// The first setup's `[chart]`: the language and money units of the tables too.
     #[serde(skip)]
-    pub style: crate::report::format::Style,
+    pub chart: crate::scenario::ChartOptions,
 }
 
 /// What one setup assumes without saying so.
@@ -322,7 +322,7 @@ pub fn results(all: &[SetupRuns], seed: u64, precision: Option<PrecisionReached>
         horizon_months: s.horizon_months,
         months: (0..cal.months()).map(|m| cal.label(m)).collect(),
         currency: s.currency.clone(),
-        style: crate::report::format::Style::of(&s.chart, &s.currency),
+        chart: s.chart.clone(),
         setups: all
             .iter()
             .map(|r| summarise(r, &r.setup.scenario.targets))

@@ -324,6 +324,9 @@ pub struct Sweep {
     /// What charts call its parameters.
     #[serde(skip)]
     pub names: crate::scenario::names::ParameterNames,
+    /// `[chart]`: the language and money units of its tables and charts.
+    #[serde(skip)]
+    pub chart: crate::scenario::ChartOptions,
     /// The parameters varied, one or two.
     pub axes: Vec<Axis>,
     /// The metric summarised at every point.
@@ -529,6 +532,7 @@ pub fn sweep(tree: &Node, name: &str, spec: SweepSpec, plan: &RunPlan) -> Result
         scenario: crate::scenario::title_of(tree, name),
         currency: crate::scenario::currency_of(tree),
         names: crate::scenario::names::ParameterNames::of_tree(tree),
+        chart: crate::scenario::chart_of(tree),
         axes,
         metric,
         goal,
@@ -609,6 +613,9 @@ pub struct Target {
     /// What charts call its parameters.
     #[serde(skip)]
     pub names: crate::scenario::names::ParameterNames,
+    /// `[chart]`: the language and money units of its tables and charts.
+    #[serde(skip)]
+    pub chart: crate::scenario::ChartOptions,
     /// The parameter solved for (its title, "× factor" for a scaled distribution, in JSON).
     #[serde(rename = "path", serialize_with = "axis_title")]
     pub axis: Axis,
@@ -707,6 +714,7 @@ pub fn target(tree: &Node, name: &str, spec: TargetSpec, plan: &RunPlan) -> Resu
         scenario: crate::scenario::title_of(tree, name),
         currency: crate::scenario::currency_of(tree),
         names: crate::scenario::names::ParameterNames::of_tree(tree),
+        chart: crate::scenario::chart_of(tree),
         axis,
         goal,
         confidence,

@@ -28,6 +28,11 @@ impl Default for Style {
     }
 }
 
+/// The style of a run's or compare's tables.
+pub fn style_of(r: &crate::analysis::summary::Results) -> Style {
+    Style::of(&r.chart, &r.currency)
+}
+
 impl Style {
     /// The style a scenario's `[chart]` asks for, for amounts in `currency`.
     pub fn of(options: &ChartOptions, currency: &str) -> Style {
@@ -167,21 +172,6 @@ pub fn value(metric: Metric, x: f64) -> String {
         Unit::Days | Unit::Months => format!("{x:.1}"),
         Unit::Money => compact(x),
         Unit::Ratio => format!("{x:.2}"),
-    }
-}
-
-/// A summary as one cell: "p50 (p10–p90)".
-pub fn cell(metric: Metric, s: &Summary) -> String {
-    match (s.p50, s.p10, s.p90) {
-        (Some(p50), Some(p10), Some(p90)) => {
-            format!(
-                "{} ({}–{})",
-                value(metric, p50),
-                value(metric, p10),
-                value(metric, p90)
-            )
-        }
-        _ => "n/a".into(),
     }
 }
 

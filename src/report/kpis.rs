@@ -55,7 +55,7 @@ impl<'r> KpiTable<'r> {
     /// The table of every metric of `r`, labelled in its language.
     pub fn of(r: &'r Results) -> KpiTable<'r> {
         let teams: Vec<_> = r.setups.iter().map(|s| s.team).collect();
-        let style = r.style;
+        let style = crate::report::format::style_of(r);
         let sections = Owner::ALL
             .iter()
             .map(|&owner| KpiSection {

@@ -61,8 +61,8 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
         for m in money {
             out.push_str(&row(&[
                 inline(m.setup),
-                format::money_cell(&m.money.cost_per_extra_won, true, r.style),
-                format::money_cell(&m.money.incremental_ltv_to_cac, false, r.style),
+                format::money_cell(&m.money.cost_per_extra_won, true, format::style_of(r)),
+                format::money_cell(&m.money.incremental_ltv_to_cac, false, format::style_of(r)),
             ]));
         }
     }
@@ -211,7 +211,7 @@ fn kpi_table(r: &Results) -> String {
         for kpi in &section.rows {
             let m = kpi.metric;
             let mut cells = vec![kpi.label.to_string()];
-            cells.extend(kpi.setups.iter().map(|s| r.style.cell(m, s)));
+            cells.extend(kpi.setups.iter().map(|s| format::style_of(r).cell(m, s)));
             for up in &kpi.uplifts {
                 cells.push(format::uplift_cell(m, &up.difference, &up.ratio));
                 cells.push(format::p_better(up));
@@ -242,9 +242,9 @@ fn targets(r: &Results) -> String {
         let g = &t.goal;
         let mut cells = vec![format!(
             "{} {} {}",
-            r.style.metric(g.metric),
+            format::style_of(r).metric(g.metric),
             inline(g.comparison.math_symbol()),
-            r.style.value(g.metric, g.value)
+            format::style_of(r).value(g.metric, g.value)
         )];
         cells.extend(
             t.p_met
@@ -291,11 +291,15 @@ fn drivers(r: &Results) -> String {
         let what = match &d.baseline {
             Some(base) => format!(
                 "{} uplift of {} against {} (ratio, run by run)",
-                r.style.metric(d.metric),
+                format::style_of(r).metric(d.metric),
                 inline(&d.setup),
                 inline(base)
             ),
-            None => format!("{} of {}", r.style.metric(d.metric), inline(&d.setup)),
+            None => format!(
+                "{} of {}",
+                format::style_of(r).metric(d.metric),
+                inline(&d.setup)
+            ),
         };
         out.push_str(&format!("\n**{what}**\n\n"));
         let top: Vec<_> = d

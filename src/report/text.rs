@@ -62,8 +62,8 @@ pub fn text(r: &Results) -> String {
         for m in money {
             table.row(vec![
                 m.setup.to_string(),
-                money_cell(&m.money.cost_per_extra_won, true, r.style),
-                money_cell(&m.money.incremental_ltv_to_cac, false, r.style),
+                money_cell(&m.money.cost_per_extra_won, true, format::style_of(r)),
+                money_cell(&m.money.incremental_ltv_to_cac, false, format::style_of(r)),
             ]);
         }
         out.push_str(&table.render());
@@ -180,7 +180,7 @@ fn kpi_table(
                 cells.extend(
                     row.setups[setups.clone()]
                         .iter()
-                        .map(|s| r.style.cell(m, s)),
+                        .map(|s| format::style_of(r).cell(m, s)),
                 );
             }
             if columns != Columns::Setups {
@@ -477,7 +477,8 @@ pub fn target_text(t: &crate::analysis::sweep::Target) -> String {
             out.push_str(&format!(
                 "\nKPI cascade {at}: what each team must deliver a month (mean, p10–p90)\n\n"
             ));
-            out.push_str(&cascade_table(cascade).render());
+            let style = format::Style::of(&t.chart, &t.currency);
+            out.push_str(&cascade_table(cascade, style).render());
         }
         None => out.push_str(
             "\nNo KPI cascade: no value in the range meets the goal, so there is no plan to break down.\n",
@@ -570,7 +571,7 @@ fn answer_text(t: &crate::analysis::sweep::Target) -> (String, &'static str) {
 }
 
 /// The KPI cascade: a row per stage with its owner, mean a month, p10–p90 and conversion.
-fn cascade_table(cascade: &crate::analysis::sweep::Cascade) -> Table {
+fn cascade_table(cascade: &crate::analysis::sweep::Cascade, style: format::Style) -> Table {
     let teams = [cascade.team];
     let mut table = Table::new(vec![
         "Stage".into(),
@@ -583,12 +584,12 @@ fn cascade_table(cascade: &crate::analysis::sweep::Cascade) -> Table {
         let s = &stage.per_month;
         let v = |x: Option<f64>| x.map_or("n/a".into(), |x| format::thousands(x, 1));
         table.row(vec![
-            stage.metric.label().into(),
-            stage.metric.owner().label_for(&teams).into(),
+            style.metric(stage.metric).into(),
+            style.owner(stage.metric.owner(), &teams).into(),
             v(s.mean),
             format!("{}–{}", v(s.p10), v(s.p90)),
             stage.conversion.as_ref().map_or(String::new(), |(m, c)| {
-                format!("{} {}", m.label(), format::cell(*m, c))
+                format!("{} {}", style.metric(*m), style.cell(*m, c))
             }),
         ]);
     }

@@ -456,6 +456,14 @@ pub fn title_of(tree: &Node, name: &str) -> String {
     read_label(tree).unwrap_or_else(|| name.to_string())
 }
 
+/// `[chart]` as written (the defaults where it is missing or does not read:
+/// the scenario's own checks report that).
+pub fn chart_of(tree: &Node) -> ChartOptions {
+    reader::Reader::new(tree, "", "")
+        .and_then(|root| read::read_chart(&root))
+        .unwrap_or_default()
+}
+
 /// `[scenario] currency` as written (empty when unset or not text).
 pub fn currency_of(tree: &Node) -> String {
     match tree

@@ -469,6 +469,33 @@ fn japanese_tables_label_rows_in_japanese_and_money_in_man_and_oku() {
         .find(|l| l.trim_start().starts_with("売上"))
         .unwrap();
     assert!(!revenue.contains('M'), "{revenue}");
+    // The KPI cascade of `target` too.
+    let out = funnelsim()
+        .arg("target")
+        .arg(dir.path().join("ja.toml"))
+        .args([
+            "--goal",
+            "won >= 100",
+            "--solve",
+            "inside_sales.reps",
+            "--range",
+            "1..3",
+        ])
+        .args(["--runs", "100", "-q", "--no-charts", "--out"])
+        .arg(dir.path().join("ja_target"))
+        .output()
+        .unwrap();
+    let cascade = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        cascade.contains("受注数") && cascade.contains("フィールドセールス"),
+        "{cascade}"
+    );
 
     let (out, report) = run("language = \"ja\"\nmoney_units = \"short\"", "short");
     assert_eq!(
