@@ -143,7 +143,6 @@ pub fn render_all(
         r: results,
         runs,
         w: words(options.language),
-        lang: options.language,
         options,
         style: format::Style::of(options, &results.currency),
     };
@@ -230,7 +229,6 @@ struct Ctx<'a> {
     r: &'a Results,
     runs: &'a [SetupRuns],
     w: &'static Words,
-    lang: Language,
     options: &'a ChartOptions,
     /// How money reads (万 / 億 for Japanese yen charts).
     style: format::Style,
@@ -239,7 +237,7 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// "Scenario: chart title".
     fn title(&self, what: &str) -> String {
-        match self.lang {
+        match self.options.language {
             Language::English => format!("{}: {what}", self.r.scenario),
             Language::Japanese => format!("{}：{what}", self.r.scenario),
         }
@@ -248,7 +246,7 @@ impl Ctx<'_> {
     /// Runs, seed and period, under every title.
     fn subtitle(&self) -> String {
         let runs = thousands(self.r.runs as f64, 0);
-        let period = period_label(&self.r.months, self.lang);
+        let period = period_label(&self.r.months, self.options.language);
         let template = if self.r.runs == 1 {
             self.w.subtitle_one
         } else {

@@ -186,10 +186,16 @@ pub(super) fn histogram_data(
 }
 
 /// The y axis of a histogram, with headroom at the top for `note_lines` lines of notes.
-pub(super) fn share_axis(c: &Canvas<'_>, ctx: &Ctx<'_>, max_share: f64, note_lines: usize) -> Axis {
+/// The share of a plot's height (about 58% of the chart) that `lines` lines
+/// of note-sized text and `pad` px take, at most half: the headroom an axis
+/// leaves above its data for labels or notes.
+pub(super) fn text_room(c: &Canvas<'_>, lines: usize, pad: f64) -> f64 {
     let plot_h = c.height * 0.58;
-    let reserved =
-        ((note_lines as f64 * c.line_height(c.size(Role::Note)) + c.px(30.0)) / plot_h).min(0.5);
+    ((lines as f64 * c.line_height(c.size(Role::Note)) + c.px(pad)) / plot_h).min(0.5)
+}
+
+pub(super) fn share_axis(c: &Canvas<'_>, ctx: &Ctx<'_>, max_share: f64, note_lines: usize) -> Axis {
+    let reserved = text_room(c, note_lines, 30.0);
     let top = max_share / (1.0 - reserved);
     let mut axis = Axis::from_zero(ctx.w.share_y.to_string(), top, NumberStyle::Percent);
     // No share is above 100%: keep the headroom but not ticks beyond it.

@@ -21,8 +21,7 @@ pub(super) fn funnel_chart(c: &Canvas<'_>, ctx: &Ctx<'_>) -> Result<bool, Error>
         .fold(0.0, f64::max);
     let months = ctx.months();
     // Room above the tallest whisker for two lines of labels.
-    let plot_h = c.height * 0.58;
-    let label_room = (2.0 * c.line_height(c.size(Role::Note)) + c.px(20.0)) / plot_h;
+    let label_room = text_room(c, 2, 20.0);
     let log = ctx.options.funnel_scale == FunnelScale::Log;
     let axis_y = if log {
         let min = values
@@ -179,7 +178,7 @@ pub(super) fn monthly_chart(c: &Canvas<'_>, ctx: &Ctx<'_>, metric: Metric) -> Re
         .months
         .iter()
         .enumerate()
-        .map(|(i, m)| month_tick(m, i == 0, ctx.lang))
+        .map(|(i, m)| month_tick(m, i == 0, ctx.options.language))
         .collect();
     let n = series.len() as f64;
     let single_offset = |i: usize| (i as f64 - (n - 1.0) / 2.0) * 0.08;

@@ -88,24 +88,16 @@ impl Style {
 /// 67321 -> "6.73万", 22500000 -> "2,250万", 101000000 -> "1.01億"; "円"
 /// follows for yen.
 pub fn man_oku(x: f64, yen: bool) -> String {
+    let yen = if yen { "円" } else { "" };
     let a = x.abs();
     let (scaled, unit) = if a >= 1e8 {
         (x / 1e8, "億")
     } else if a >= 1e4 {
         (x / 1e4, "万")
     } else {
-        return format!("{}{}", thousands(x, 0), if yen { "円" } else { "" });
+        return format!("{}{yen}", thousands(x, 0));
     };
-    let decimals = match scaled.abs() {
-        s if s >= 100.0 => 0,
-        s if s >= 10.0 => 1,
-        _ => 2,
-    };
-    format!(
-        "{}{unit}{}",
-        thousands(scaled, decimals),
-        if yen { "円" } else { "" }
-    )
+    format!("{}{unit}{yen}", thousands(scaled, short_decimals(scaled)))
 }
 
 /// Groups the digits of a whole number in threes: 1234567 -> "1,234,567".
@@ -149,14 +141,17 @@ pub fn compact(x: f64) -> String {
     } else {
         return thousands(x, 0);
     };
-    let decimals = if scaled.abs() >= 100.0 {
-        0
-    } else if scaled.abs() >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{}{suffix}", thousands(scaled, decimals))
+    format!("{}{suffix}", thousands(scaled, short_decimals(scaled)))
+}
+
+/// Decimals of an amount scaled to a unit (k, M, 万, 億): three significant
+/// digits, none past the unit from 100 up.
+fn short_decimals(scaled: f64) -> usize {
+    match scaled.abs() {
+        s if s >= 100.0 => 0,
+        s if s >= 10.0 => 1,
+        _ => 2,
+    }
 }
 
 /// One value of a metric, as a table shows it.

@@ -151,9 +151,9 @@ metrics! {
     /// Median days from MQL to follow-up, over the MQLs worked.
     ResponseDaysMedian = "response_days_median", "Response days (median)", "初回対応日数（中央値）", InsideSales, Days, true;
     /// Leads that expired from the queue (past the SLA) at least once.
-    LostToSla = "lost_to_sla", "Lost to SLA", "SLA超過", InsideSales, Count, true;
+    LostToSla = "lost_to_sla", "Lost to SLA", "SLA切れのMQL数", InsideSales, Count, true;
     /// Opportunities / SQLs, in [0, 1].
-    SqlToOpportunity = "sql_to_opportunity", "SQL → opportunity", "SQL→商談率", FieldSales, Rate, false;
+    SqlToOpportunity = "sql_to_opportunity", "SQL → opportunity", "SQL→商談化率", FieldSales, Rate, false;
     /// SQLs that became opportunities.
     Opportunities = "opportunities", "Opportunities", "商談数", FieldSales, Count, false;
     /// Won / (won + lost) opportunities, in [0, 1].
@@ -161,11 +161,11 @@ metrics! {
     /// Deals won.
     Won = "won", "Won deals", "受注数", FieldSales, Count, false;
     /// Opportunities still open after the last day.
-    OpenPipeline = "open_pipeline", "Open pipeline", "進行中の商談", FieldSales, Count, false;
+    OpenPipeline = "open_pipeline", "Open pipeline", "進行中の商談数", FieldSales, Count, false;
     /// Sum of the MRR of won deals, money per month.
     NewMrr = "new_mrr", "New MRR", "新規MRR", FieldSales, Money, false;
     /// Opportunities / leads (商談化率), in [0, 1].
-    LeadToOpportunity = "lead_to_opportunity", "Lead → opportunity", "リード→商談率", Shared, Rate, false;
+    LeadToOpportunity = "lead_to_opportunity", "Lead → opportunity", "リード→商談化率", Shared, Rate, false;
     /// Revenue earned within the horizon, money.
     Revenue = "revenue", "Revenue", "売上", Shared, Money, false;
     /// Total cost over the horizon, money.

@@ -466,26 +466,22 @@ pub fn chart_of(tree: &Node) -> ChartOptions {
 
 /// `[scenario] currency` as written (empty when unset or not text).
 pub fn currency_of(tree: &Node) -> String {
-    match tree
-        .get("scenario")
-        .and_then(|s| s.get("currency"))
-        .map(|n| &n.value)
-    {
-        Some(Value::Str(c)) => c.clone(),
-        _ => String::new(),
+    tree.get("scenario")
+        .and_then(|t| text_at(t, "currency"))
+        .unwrap_or_default()
+}
+
+/// The text at `key` of a table, when it is text.
+pub(crate) fn text_at(table: &Node, key: &str) -> Option<String> {
+    match table.get(key).map(|n| &n.value) {
+        Some(Value::Str(s)) => Some(s.clone()),
+        _ => None,
     }
 }
 
 /// `[scenario] label`, when written (checked with the rest of the scenario).
 fn read_label(tree: &Node) -> Option<String> {
-    match tree
-        .get("scenario")
-        .and_then(|s| s.get("label"))
-        .map(|n| &n.value)
-    {
-        Some(Value::Str(l)) => Some(l.clone()),
-        _ => None,
-    }
+    tree.get("scenario").and_then(|t| text_at(t, "label"))
 }
 
 /// The scenario of a tree and its `[[variant]]`s.

@@ -4,7 +4,7 @@
 //! types; titles and axes use these names.
 
 use crate::scenario::doc::{Node, Value};
-use crate::scenario::{Language, Scenario};
+use crate::scenario::{Language, Scenario, text_at};
 
 /// (key under its table, English, Japanese) of every parameter outside `[[source]]`.
 const NAMES: &[(&str, &str, &str)] = &[
@@ -173,16 +173,12 @@ impl ParameterNames {
 
     /// The names of a scenario file's parameters (its sources as written).
     pub fn of_tree(tree: &Node) -> ParameterNames {
-        let text = |t: &Node, key: &str| match t.get(key).map(|n| &n.value) {
-            Some(Value::Str(s)) => Some(s.clone()),
-            _ => None,
-        };
         let sources = match tree.get("source").map(|n| &n.value) {
             Some(Value::Array(items)) => items
                 .iter()
                 .filter_map(|t| {
-                    let name = text(t, "name")?;
-                    let label = text(t, "label").unwrap_or_else(|| name.clone());
+                    let name = text_at(t, "name")?;
+                    let label = text_at(t, "label").unwrap_or_else(|| name.clone());
                     Some((name, label))
                 })
                 .collect(),

@@ -436,13 +436,12 @@ fn japanese_tables_label_rows_in_japanese_and_money_in_man_and_oku() {
         let report = std::fs::read_to_string(out_dir.join("report.md")).unwrap_or_default();
         (out, report)
     };
+    let assert_ok = |out: &std::process::Output| {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+    };
     let (out, report) = run("language = \"ja\"", "ja");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let table = String::from_utf8(out.stdout).unwrap();
     for text in [&table, &report] {
         for label in [
@@ -485,25 +484,15 @@ fn japanese_tables_label_rows_in_japanese_and_money_in_man_and_oku() {
         .arg(dir.path().join("ja_target"))
         .output()
         .unwrap();
+    assert_ok(&out);
     let cascade = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert!(
         cascade.contains("受注数") && cascade.contains("フィールドセールス"),
         "{cascade}"
     );
 
     let (out, report) = run("language = \"ja\"\nmoney_units = \"short\"", "short");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.contains("受注数") && !table.contains("万円") && !report.contains("万円"));
     let revenue = table
@@ -513,12 +502,7 @@ fn japanese_tables_label_rows_in_japanese_and_money_in_man_and_oku() {
     assert!(revenue.contains('M'), "{revenue}");
 
     let (out, _) = run("language = \"en\"\nfunnel_scale = \"log\"", "log");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.contains("Won deals") && !table.contains("万"));
 
