@@ -24,9 +24,9 @@ use serde::Serialize;
 use crate::runs::engine::{SetupRuns, expected_run_with};
 use crate::runs::measure::RunMetrics;
 use crate::scenario::metric::{Metric, Unit};
-use crate::scenario::{Setup, Uncertain};
+use crate::scenario::{Scenario, Setup, Uncertain};
 use crate::sim::model::Model;
-use crate::sim::params::{Draw, RunParams};
+use crate::sim::params::{Draw, Inputs, RunParams};
 
 /// The percentiles a (U) input is moved to: the spider's points; the first
 /// and last are the tornado's low and high.
@@ -211,12 +211,17 @@ impl Pair<'_> {
 
     /// The input at `path` as the study sees it: the studied setup's, else the baseline's.
     fn input(&self, path: &str, uncertain: bool) -> Option<Uncertain> {
+        self.holder(path, uncertain).map(|(_, u)| u)
+    }
+
+    /// The first setup that has the input (as a distribution, or a plain value), and the input.
+    fn holder(&self, path: &str, uncertain: bool) -> Option<(&Setup, Uncertain)> {
         self.setups().find_map(|s| {
             s.scenario
                 .uncertain_parameters()
                 .into_iter()
                 .find(|u| u.path == path && u.dist.is_fixed() != uncertain)
-                .cloned()
+                .map(|u| (s, u.clone()))
         })
     }
 
@@ -418,10 +423,11 @@ fn run_values(metric: Metric, setup: &SetupRuns, baseline: Option<&SetupRuns>) -
         .collect()
 }
 
-/// The draws of one (U) input in runs `0..n`, as the engine drew them.
-fn input_draws(u: &Uncertain, seed: u64, n: usize) -> Vec<f64> {
+/// The draws of one (U) input of a setup in runs `0..n`, as the engine drew
+/// them (through the setup's copula when a `[[correlation]]` names it).
+fn input_draws(s: &Scenario, u: &Uncertain, seed: u64, n: usize) -> Vec<f64> {
     (0..n as u64)
-        .map(|run| Draw::Run { seed, run }.value(u))
+        .map(|run| Inputs::new(s, Draw::Run { seed, run }).value(u))
         .collect()
 }
 
@@ -432,8 +438,8 @@ fn run_figures(pair: Pair<'_>, ys: &[f64], seed: u64) -> Vec<(String, Option<f64
     pair.uncertain_paths()
         .into_iter()
         .filter_map(|path| {
-            let u = pair.input(&path, true)?;
-            let xs = input_draws(&u, seed, ys.len());
+            let (setup, u) = pair.holder(&path, true)?;
+            let xs = input_draws(&setup.scenario, &u, seed, ys.len());
             let x: Vec<f64> = defined.iter().map(|&i| xs[i]).collect();
             Some((path, spearman(&x, &y), variance_share(&x, &y)))
         })

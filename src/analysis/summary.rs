@@ -263,6 +263,8 @@ pub struct Results {
     pub parameters: Vec<SetupParameters>,
     /// What each setup assumes without saying so, in setup order.
     pub assumptions: Vec<SetupAssumptions>,
+    /// The rank correlations between (U) inputs of each setup that has any.
+    pub correlations: Vec<SetupCorrelations>,
     /// The `--set` assignments applied (set by the caller).
     pub overrides: Vec<crate::scenario::Override>,
     /// What drives the result: the (U) inputs by variance share of `won` for
@@ -285,6 +287,15 @@ pub struct SetupAssumptions {
     /// Its zero costs and defaulted values.
     #[serde(flatten)]
     pub assumptions: crate::scenario::assumptions::Assumptions,
+}
+
+/// The `[[correlation]]` entries of one setup.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetupCorrelations {
+    /// The setup's label.
+    pub setup: String,
+    /// Its rank correlations, in file order.
+    pub entries: Vec<crate::scenario::correlation::Correlation>,
 }
 
 /// The resolved parameters of one setup.
@@ -340,6 +351,14 @@ pub fn results(all: &[SetupRuns], seed: u64, precision: Option<PrecisionReached>
             .map(|r| SetupAssumptions {
                 setup: r.setup.label.clone(),
                 assumptions: r.setup.assumptions.clone(),
+            })
+            .collect(),
+        correlations: all
+            .iter()
+            .filter(|r| !r.setup.scenario.correlations.is_empty())
+            .map(|r| SetupCorrelations {
+                setup: r.setup.label.clone(),
+                entries: r.setup.scenario.correlations.entries.clone(),
             })
             .collect(),
         overrides: Vec::new(),

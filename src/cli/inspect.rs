@@ -6,6 +6,7 @@ use super::Cli;
 use crate::error::{Error, InputError};
 use crate::report::explain;
 use crate::report::files::OutputSet;
+use crate::scenario::correlation::Copula;
 use crate::scenario::templates::{self, Template};
 use crate::scenario::{self, Loaded};
 
@@ -82,6 +83,37 @@ fn validate_text(path: &Path, loaded: &Loaded) -> String {
             };
             out.push_str(&format!("  {k} = {v}{mark}\n"));
         }
+        out.push_str(&copula_text(&setup.scenario.correlations));
+    }
+    out
+}
+
+/// The rank correlation matrix of a setup's correlated inputs (empty when none).
+fn copula_text(c: &Copula) -> String {
+    if c.is_empty() {
+        return String::new();
+    }
+    let n = c.inputs.len();
+    let width = c
+        .inputs
+        .iter()
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from(
+        "\n  Spearman rank correlations between inputs (a Gaussian copula; pairs not named are 0):\n",
+    );
+    out.push_str(&format!("  {:>w$}", "", w = width + 4));
+    for j in 0..n {
+        out.push_str(&format!(" {:>6}", format!("[{}]", j + 1)));
+    }
+    out.push('\n');
+    for (i, path) in c.inputs.iter().enumerate() {
+        out.push_str(&format!("  {:>3} {path:<width$}", format!("[{}]", i + 1)));
+        for j in 0..n {
+            out.push_str(&format!(" {:>6}", format!("{:.2}", c.rank(i, j))));
+        }
+        out.push('\n');
     }
     out
 }

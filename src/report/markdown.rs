@@ -70,6 +70,11 @@ pub fn report_md(results: &Results, charts: &[String]) -> String {
     out.push_str("\n## Assumptions left at defaults\n\n");
     out.push_str(&assumptions(r));
 
+    if !r.correlations.is_empty() {
+        out.push_str("\n## Correlated inputs\n\n");
+        out.push_str(&correlations(r));
+    }
+
     out.push_str("\n## What drives the result\n\n");
     out.push_str(&drivers(r));
 
@@ -282,11 +287,51 @@ fn assumptions(r: &Results) -> String {
     out
 }
 
+/// The `[[correlation]]` entries, one table for the setups that share them.
+fn correlations(r: &Results) -> String {
+    let mut out = String::from(
+        "These uncertain inputs move together across runs (a Gaussian copula with the Spearman rank correlation given); each keeps its own distribution, and every other input is independent.\n",
+    );
+    let mut done = vec![false; r.correlations.len()];
+    for (i, c) in r.correlations.iter().enumerate() {
+        if done[i] {
+            continue;
+        }
+        let same: Vec<usize> = (i..r.correlations.len())
+            .filter(|&j| r.correlations[j].entries == c.entries)
+            .collect();
+        let names: Vec<String> = same
+            .iter()
+            .map(|&j| inline(&r.correlations[j].setup))
+            .collect();
+        same.iter().for_each(|&j| done[j] = true);
+        out.push_str(&format!("\n**{}**\n\n", names.join(", ")));
+        out.push_str(&row(&[
+            "Input".into(),
+            "Input".into(),
+            "Rank correlation".into(),
+        ]));
+        out.push_str(&row(&["---".into(), "---".into(), "---:".into()]));
+        for e in &c.entries {
+            out.push_str(&row(&[
+                format!("`{}`", e.inputs[0]),
+                format!("`{}`", e.inputs[1]),
+                format!("{:+.2}", e.rank),
+            ]));
+        }
+    }
+    out.push('\n');
+    out
+}
+
 /// The top five (U) inputs of each driver list, by share of the variance across runs.
 fn drivers(r: &Results) -> String {
     let mut out = String::from(
         "The uncertain inputs that move the result most across these runs: each input's first-order share of the metric's variance and its rank correlation with it (the shares need not add up to 1; interactions and the noise of the funnel itself make up the rest). `funnelsim sensitivity` adds the tornado and spider charts.\n",
     );
+    if !r.correlations.is_empty() {
+        out.push_str("\nCorrelated inputs share their variance: each one's share also holds part of what the inputs it moves with explain.\n");
+    }
     for d in &r.drivers {
         let what = match &d.baseline {
             Some(base) => format!(

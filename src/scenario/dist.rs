@@ -4,6 +4,9 @@
 use rand::{Rng, RngExt};
 use rand_distr::{Beta as BetaDistr, Distribution, StandardNormal};
 
+use super::special::{logistic, logit, normal_pdf};
+pub use super::special::{normal_cdf, normal_quantile, regularized_beta};
+
 /// 95% standard normal quantile (a `range` is a 90% interval).
 pub const Z95: f64 = 1.644_853_6;
 /// 90% standard normal quantile (the `p90` of a lognormal).
@@ -416,12 +419,20 @@ impl Dist {
         }
     }
 
-    /// Quantile of the truncated distribution, by bisection on the CDF.
+    /// Quantile of the truncated distribution: the raw quantile of the
+    /// matching share of the domain's mass where it has a closed form, else
+    /// bisection on the CDF. `sample` and `quantile` of a uniform share
+    /// have the same law, which is what the copula of `[[correlation]]` uses.
     pub fn quantile(&self, p: f64) -> f64 {
         if let Shape::Fixed(x) = self.shape {
             return x;
         }
         let (lo, hi) = self.domain.bounds();
+        let f_lo = self.raw_cdf(lo);
+        let share = f_lo + p.clamp(0.0, 1.0) * (self.raw_cdf(hi) - f_lo);
+        if let Some(x) = self.raw_quantile(share) {
+            return x.clamp(lo, hi);
+        }
         let mut a = lo;
         let mut b = if hi.is_finite() {
             hi
@@ -443,6 +454,25 @@ impl Dist {
             }
         }
         0.5 * (a + b)
+    }
+
+    /// Inverse of the untruncated CDF, where it has a closed form.
+    fn raw_quantile(&self, p: f64) -> Option<f64> {
+        let z = || normal_quantile(p);
+        Some(match self.shape {
+            Shape::Normal { mean, sd } => mean + sd * z(),
+            Shape::LogNormal { mu, sigma } => (mu + sigma * z()).exp(),
+            Shape::LogitNormal { mu, sigma } => logistic(mu + sigma * z()),
+            Shape::Uniform { low, high } => low + (high - low) * p,
+            Shape::Triangular { min, mode, max } => {
+                if p < (mode - min) / (max - min) {
+                    min + (p * (max - min) * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - p) * (max - min) * (max - mode)).sqrt()
+                }
+            }
+            Shape::Fixed(_) | Shape::Beta { .. } => return None,
+        })
     }
 
     /// Chance of each whole value 0..=max after rounding (halves up) a draw,
@@ -562,75 +592,6 @@ pub fn normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     StandardNormal.sample(rng)
 }
 
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-fn logit(p: f64) -> f64 {
-    (p / (1.0 - p)).ln()
-}
-
-/// Standard normal CDF.
-pub fn normal_cdf(z: f64) -> f64 {
-    0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
-}
-
-fn normal_pdf(z: f64) -> f64 {
-    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
-}
-
-/// Regularized incomplete beta I_x(a, b), by Lentz's continued fraction.
-pub fn regularized_beta(x: f64, a: f64, b: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let ln_front =
-        libm::lgamma(a + b) - libm::lgamma(a) - libm::lgamma(b) + a * x.ln() + b * (1.0 - x).ln();
-    if x < (a + 1.0) / (a + b + 2.0) {
-        ln_front.exp() * beta_fraction(x, a, b) / a
-    } else {
-        1.0 - ln_front.exp() * beta_fraction(1.0 - x, b, a) / b
-    }
-}
-
-fn beta_fraction(x: f64, a: f64, b: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    let mut c = 1.0;
-    let mut d = 1.0 - (a + b) * x / (a + 1.0);
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
-    for m in 1..=300 {
-        let m = m as f64;
-        for step in 0..2 {
-            let num = if step == 0 {
-                m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m))
-            } else {
-                -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0))
-            };
-            d = 1.0 + num * d;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = 1.0 + num / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
-            h *= d * c;
-        }
-        if (d * c - 1.0).abs() < 1e-15 {
-            break;
-        }
-    }
-    h
-}
-
 /// Formats a number the way a scenario would write it (no trailing zeros).
 pub fn format_number(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 {
@@ -648,6 +609,47 @@ mod tests {
 
     fn fit(form: &str, args: &[f64], named: &[(&str, f64)], d: Domain) -> Dist {
         Dist::fit(form, args, named, d).unwrap()
+    }
+
+    /// The closed-form quantiles (and the bisection for beta) invert the
+    /// truncated CDF, truncation to the domain included.
+    #[test]
+    fn quantile_inverts_the_truncated_cdf() {
+        let dists = [
+            fit("range", &[0.1, 0.3], &[], Domain::Probability),
+            fit("range", &[300.0, 500.0], &[], Domain::NonNegative),
+            fit("range", &[-0.02, 0.05], &[], Domain::Growth),
+            fit(
+                "normal",
+                &[],
+                &[("mean", 1.0), ("sd", 2.0)],
+                Domain::NonNegative,
+            ),
+            fit("uniform", &[-1.0, 3.0], &[], Domain::NonNegative),
+            fit("triangular", &[-2.0, 1.0, 5.0], &[], Domain::NonNegative),
+            fit("pert", &[0.1, 0.2, 0.6], &[], Domain::Probability),
+            fit(
+                "lognormal",
+                &[],
+                &[("median", 45.0), ("p90", 120.0)],
+                Domain::NonNegative,
+            ),
+            fit(
+                "beta",
+                &[],
+                &[("mean", 0.3), ("sd", 0.1)],
+                Domain::Probability,
+            ),
+        ];
+        for d in &dists {
+            let (lo, hi) = d.domain.bounds();
+            for i in 1..200 {
+                let p = i as f64 / 200.0;
+                let x = d.quantile(p);
+                assert!(lo <= x && x <= hi, "{} at {p}: {x}", d.written);
+                assert!((d.cdf(x) - p).abs() < 1e-9, "{} at {p}: {x}", d.written);
+            }
+        }
     }
 
     #[test]

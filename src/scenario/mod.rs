@@ -2,6 +2,7 @@
 //! (with documented defaults) from a scenario tree, and the setups it defines.
 
 pub mod assumptions;
+pub mod correlation;
 pub mod dist;
 pub mod doc;
 pub mod metric;
@@ -9,6 +10,7 @@ pub mod names;
 pub mod paths;
 mod read;
 mod reader;
+mod special;
 pub(crate) mod templates;
 
 pub use read::read_scenario;
@@ -353,6 +355,8 @@ pub struct Scenario {
     pub targets: Vec<Goal>,
     /// `[chart]`: chart language and font.
     pub chart: ChartOptions,
+    /// `[[correlation]]`: rank correlations between (U) inputs (empty: all independent).
+    pub correlations: correlation::Copula,
 }
 
 /// One setup to simulate: the scenario itself or one of its variants.
@@ -722,6 +726,13 @@ impl Scenario {
         }
         for g in &self.targets {
             put(&format!("targets.{}", g.metric), n(g.value));
+        }
+        for (i, c) in self.correlations.entries.iter().enumerate() {
+            put(
+                &format!("correlation.{i}.inputs"),
+                format!("[\"{}\", \"{}\"]", c.inputs[0], c.inputs[1]),
+            );
+            put(&format!("correlation.{i}.rank"), n(c.rank));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out

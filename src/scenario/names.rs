@@ -157,6 +157,8 @@ const SOURCE_NAMES: &[(&str, &str, &str)] = &[
 pub struct ParameterNames {
     /// (name, label) of every source.
     sources: Vec<(String, String)>,
+    /// The two input paths of each `[[correlation]]`, in file order.
+    correlations: Vec<[String; 2]>,
 }
 
 impl ParameterNames {
@@ -167,6 +169,12 @@ impl ParameterNames {
                 .sources
                 .iter()
                 .map(|src| (src.name.clone(), src.label.clone()))
+                .collect(),
+            correlations: s
+                .correlations
+                .entries
+                .iter()
+                .map(|c| c.inputs.clone())
                 .collect(),
         }
     }
@@ -184,7 +192,26 @@ impl ParameterNames {
                 .collect(),
             _ => Vec::new(),
         };
-        ParameterNames { sources }
+        let correlations = match tree.get("correlation").map(|n| &n.value) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|t| match &t.get("inputs")?.value {
+                    Value::Array(pair) => match pair.as_slice() {
+                        [a, b] => match (&a.value, &b.value) {
+                            (Value::Str(a), Value::Str(b)) => Some([a.clone(), b.clone()]),
+                            _ => None,
+                        },
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ParameterNames {
+            sources,
+            correlations,
+        }
     }
 
     /// Whether the parameter at `path` is an amount of money.
@@ -217,6 +244,18 @@ impl ParameterNames {
         if let Some(&(_, en, ja)) = NAMES.iter().find(|(p, ..)| *p == path) {
             return pick(en, ja);
         }
+        if let Some([a, b]) = path
+            .strip_prefix("correlation.")
+            .and_then(|rest| rest.strip_suffix(".rank"))
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| self.correlations.get(i))
+        {
+            let (a, b) = (self.name(a, language), self.name(b, language));
+            return match language {
+                Language::English => format!("Rank correlation of {a} and {b}"),
+                Language::Japanese => format!("{a}と{b}の順位相関"),
+            };
+        }
         if let Some((source, key)) = path
             .strip_prefix("source.")
             .and_then(|rest| rest.split_once('.'))
@@ -243,6 +282,10 @@ mod tests {
     fn every_schema_parameter_has_a_human_name() {
         let names = ParameterNames {
             sources: vec![("web_ads".into(), "Web広告".into())],
+            correlations: vec![[
+                "source.web_ads.leads_per_month".into(),
+                "sales.win_rate".into(),
+            ]],
         };
         let skip = [
             "scenario.name",
@@ -262,6 +305,8 @@ mod tests {
             for key in keys.iter().filter(|k| !["name", "label"].contains(k)) {
                 let path = match *table {
                     "source" => format!("source.web_ads.{key}"),
+                    "correlation" if *key == "inputs" => continue,
+                    "correlation" => format!("correlation.0.{key}"),
                     t => format!("{t}.{key}"),
                 };
                 if skip.contains(&path.as_str()) {
@@ -279,6 +324,10 @@ mod tests {
         assert_eq!(
             names.name("follow_up.sql_rate_by_score.85", Language::Japanese),
             "スコア85以上のSQL化率"
+        );
+        assert_eq!(
+            names.name("correlation.0.rank", Language::Japanese),
+            "Web広告の月間リード数と受注率の順位相関"
         );
         assert_eq!(
             names.name("no.such.path", Language::English),

@@ -24,6 +24,7 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
             "targets",
             "chart",
             "variant",
+            "correlation",
         ],
     ),
     (
@@ -115,6 +116,7 @@ pub const SCHEMA: &[(&str, &[&str])] = &[
         &["language", "font", "funnel_scale", "money_units"],
     ),
     ("variant", &["name", "label", "set"]),
+    ("correlation", &["inputs", "rank"]),
 ];
 
 /// The keys of a schema table (empty for `targets`, whose keys are metric names).
@@ -141,6 +143,8 @@ enum Step {
     Key(String),
     /// A `[[source]]` entry, by name.
     Source(String),
+    /// An entry of an array of tables (`[[correlation]]`), by its 0-based position.
+    Index(usize),
 }
 
 /// A checked parameter path.
@@ -198,6 +202,34 @@ impl ParamPath {
                     ],
                 })
             }
+            ["correlation", index, key] => {
+                let count = match root.get("correlation").map(|n| &n.value) {
+                    Some(Value::Array(items)) => items.len(),
+                    _ => 0,
+                };
+                let Some(i) = index.parse::<usize>().ok().filter(|&i| i < count) else {
+                    return Err(InputError::new(format!(
+                        "there is no [[correlation]] entry {index}"
+                    ))
+                    .at(origin)
+                    .key(text)
+                    .hint(match count {
+                        0 => "the scenario has no [[correlation]]".to_string(),
+                        n => format!("entries are numbered from 0 in file order: 0 to {}", n - 1),
+                    }));
+                };
+                if !keys_of("correlation").contains(key) {
+                    return Err(bad(format!("correlations have no key `{key}`")));
+                }
+                Ok(ParamPath {
+                    text: text.to_string(),
+                    steps: vec![
+                        Step::Key("correlation".into()),
+                        Step::Index(i),
+                        Step::Key(key.to_string()),
+                    ],
+                })
+            }
             ["targets", metric] => {
                 if Metric::from_name(metric).is_none() {
                     return Err(InputError::new(format!("`{metric}` is not a metric"))
@@ -213,7 +245,7 @@ impl ParamPath {
             [table @ .., key] => {
                 let table = table.join(".");
                 let is_value = keys_of(&table).contains(key)
-                    && !["", "variant"].contains(&table.as_str())
+                    && !["", "variant", "correlation"].contains(&table.as_str())
                     && !SCHEMA.iter().any(|(t, _)| *t == format!("{table}.{key}"));
                 if !is_value {
                     return Err(bad(format!("`{text}` is not a parameter")));
@@ -234,6 +266,10 @@ impl ParamPath {
             node = match step {
                 Step::Key(k) => node.get(k)?,
                 Step::Source(name) => sources(node).find(|s| s.name() == Some(name))?,
+                Step::Index(i) => match &node.value {
+                    Value::Array(items) => items.get(*i)?,
+                    _ => return None,
+                },
             };
         }
         Some(node)
@@ -265,6 +301,16 @@ fn set_steps(node: &mut Node, steps: &[Step], value: Node, origin: &Origin) {
                 set_steps(entry, rest, value, origin);
             }
         }
+        [Step::Key(k), Step::Index(i), rest @ ..] => {
+            if let Some(Node {
+                value: Value::Array(items),
+                ..
+            }) = node.get_mut(k)
+                && let Some(entry) = items.get_mut(*i)
+            {
+                set_steps(entry, rest, value, origin);
+            }
+        }
         [Step::Key(k), rest @ ..] => {
             if node
                 .get(k)
@@ -276,7 +322,7 @@ fn set_steps(node: &mut Node, steps: &[Step], value: Node, origin: &Origin) {
                 set_steps(child, rest, value, origin);
             }
         }
-        [Step::Source(_), ..] => {}
+        [Step::Source(_) | Step::Index(_), ..] => {}
     }
 }
 
@@ -304,7 +350,7 @@ pub fn sources(root: &Node) -> impl Iterator<Item = &Node> {
 pub fn all_paths(root: &Node) -> Vec<String> {
     let mut paths = Vec::new();
     for (table, keys) in SCHEMA {
-        if ["", "source", "variant"].contains(table) {
+        if ["", "source", "variant", "correlation"].contains(table) {
             continue;
         }
         for key in *keys {
@@ -322,6 +368,9 @@ pub fn all_paths(root: &Node) -> Vec<String> {
                 paths.push(format!("source.{name}.{key}"));
             }
         }
+    }
+    if let Some(Value::Array(items)) = root.get("correlation").map(|n| &n.value) {
+        paths.extend((0..items.len()).map(|i| format!("correlation.{i}.rank")));
     }
     paths.extend(Metric::ALL.iter().map(|m| format!("targets.{}", m.name())));
     paths

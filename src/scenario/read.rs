@@ -42,7 +42,7 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
     let fixed_cost_per_month = costs.uncertain("fixed_per_month", Domain::NonNegative, 0.0)?;
     let targets = read_targets(&root)?;
     let chart = read_chart(&root)?;
-    Ok(Scenario {
+    let mut scenario = Scenario {
         name,
         label,
         description: head.string("description")?.unwrap_or_default(),
@@ -60,7 +60,11 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
         fixed_cost_per_month,
         targets,
         chart,
-    })
+        correlations: Default::default(),
+    };
+    // Last: an input must name a (U) value of the scenario as read.
+    scenario.correlations = correlation::read_correlations(&root, &scenario)?;
+    Ok(scenario)
 }
 
 pub(super) fn read_inside_sales(root: &Reader<'_>) -> InputResult<InsideSales> {

@@ -1,5 +1,8 @@
-//! Resolved parameters of one run: every (U) value drawn from its own stream.
+//! Resolved parameters of one run: every (U) value drawn from its own stream,
+//! and those a `[[correlation]]` names moved together through its copula.
 
+use crate::scenario::correlation::Copula;
+use crate::scenario::dist::{normal_cdf, normal_quantile};
 use crate::scenario::{LeadCost, Scenario, Uncertain};
 use crate::sim::random;
 
@@ -24,6 +27,68 @@ impl Draw {
             _ if u.dist.is_fixed() => u.dist.mean(),
             Draw::Mean => u.dist.mean(),
             Draw::Run { seed, run } => u.dist.sample(&mut random::stream(seed, run, &u.path)),
+        }
+    }
+}
+
+/// The (U) values of one run, as the engine draws them.
+///
+/// An input no `[[correlation]]` names is its own stream's draw
+/// ([`Draw::value`]). The correlated ones start from the same draws, each
+/// turned into a standard normal through its own CDF, then mixed by the
+/// copula's Cholesky factor and mapped back through each input's quantile:
+/// each keeps its marginal law exactly, their ranks correlate as asked, run
+/// i still depends only on (seed, i), and at rank 0 every draw is the
+/// independent one (to rounding), so setups with and without a correlation
+/// still share their draws as far as the correlation allows.
+pub struct Inputs<'s> {
+    draw: Draw,
+    copula: &'s Copula,
+    /// Per correlated input, in the copula's order: its share of its law (a uniform).
+    shares: Vec<f64>,
+}
+
+impl<'s> Inputs<'s> {
+    /// The inputs of one run of a setup (`Draw::Mean`: every (U) at its mean).
+    pub fn new(s: &'s Scenario, draw: Draw) -> Inputs<'s> {
+        let copula = &s.correlations;
+        let shares = match draw {
+            Draw::Run { .. } if !copula.is_empty() => {
+                let all = s.uncertain_parameters();
+                let independent: Vec<f64> = copula
+                    .inputs
+                    .iter()
+                    .map(|path| {
+                        let u = all
+                            .iter()
+                            .find(|u| &u.path == path)
+                            .expect("a correlated input is a (U) value of its scenario");
+                        // Bounded: a draw at the very edge of its law must not give an infinity.
+                        normal_quantile(u.dist.cdf(draw.value(u))).clamp(-38.0, 38.0)
+                    })
+                    .collect();
+                copula
+                    .correlate(&independent)
+                    .into_iter()
+                    .map(normal_cdf)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Inputs {
+            draw,
+            copula,
+            shares,
+        }
+    }
+
+    /// The value of one (U) parameter in this run.
+    pub fn value(&self, u: &Uncertain) -> f64 {
+        match self.copula.index_of(&u.path) {
+            Some(k) if !self.shares.is_empty() && !u.dist.is_fixed() => {
+                u.dist.quantile(self.shares[k])
+            }
+            _ => self.draw.value(u),
         }
     }
 }
@@ -81,7 +146,8 @@ pub struct RunParams {
 impl RunParams {
     /// Resolves every (U) value of a scenario.
     pub fn resolve(s: &Scenario, draw: Draw) -> RunParams {
-        RunParams::resolve_with(s, |u| draw.value(u))
+        let inputs = Inputs::new(s, draw);
+        RunParams::resolve_with(s, |u| inputs.value(u))
     }
 
     /// Resolves every (U) value of a scenario with `value` (sensitivity moves
@@ -136,9 +202,10 @@ impl RunParams {
 
 /// The (U) draws of one run by parameter path, for `runs.csv`.
 pub fn draws_by_path(s: &Scenario, draw: Draw) -> Vec<(String, f64)> {
+    let inputs = Inputs::new(s, draw);
     s.uncertain_parameters()
         .into_iter()
         .filter(|u| !u.dist.is_fixed())
-        .map(|u| (u.path.clone(), draw.value(u)))
+        .map(|u| (u.path.clone(), inputs.value(u)))
         .collect()
 }
