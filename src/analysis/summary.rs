@@ -296,6 +296,8 @@ pub struct SetupCorrelations {
     pub setup: String,
     /// Its rank correlations, in file order.
     pub entries: Vec<crate::scenario::correlation::Correlation>,
+    /// Entries left out of this setup, and why.
+    pub left_out: Vec<String>,
 }
 
 /// The resolved parameters of one setup.
@@ -355,10 +357,12 @@ pub fn results(all: &[SetupRuns], seed: u64, precision: Option<PrecisionReached>
             .collect(),
         correlations: all
             .iter()
-            .filter(|r| !r.setup.scenario.correlations.is_empty())
-            .map(|r| SetupCorrelations {
+            .map(|r| (r, &r.setup.scenario.correlations))
+            .filter(|(_, c)| !c.is_empty() || !c.left_out.is_empty())
+            .map(|(r, c)| SetupCorrelations {
                 setup: r.setup.label.clone(),
-                entries: r.setup.scenario.correlations.entries.clone(),
+                entries: c.entries.clone(),
+                left_out: c.left_out.clone(),
             })
             .collect(),
         overrides: Vec::new(),

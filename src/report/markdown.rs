@@ -298,7 +298,10 @@ fn correlations(r: &Results) -> String {
             continue;
         }
         let same: Vec<usize> = (i..r.correlations.len())
-            .filter(|&j| r.correlations[j].entries == c.entries)
+            .filter(|&j| {
+                let other = &r.correlations[j];
+                (&other.entries, &other.left_out) == (&c.entries, &c.left_out)
+            })
             .collect();
         let names: Vec<String> = same
             .iter()
@@ -318,6 +321,9 @@ fn correlations(r: &Results) -> String {
                 format!("`{}`", e.inputs[1]),
                 format!("{:+.2}", e.rank),
             ]));
+        }
+        for why in &c.left_out {
+            out.push_str(&format!("\nLeft out here: {why}.\n"));
         }
     }
     out.push('\n');

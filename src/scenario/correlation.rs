@@ -13,6 +13,8 @@ use super::*;
 /// One `[[correlation]]` entry.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Correlation {
+    /// Its position among the `[[correlation]]` entries, from 0 (`correlation.N`).
+    pub entry: usize,
     /// The two (U) parameter paths, as written.
     pub inputs: [String; 2],
     /// The Spearman rank correlation asked for, in (-1, 1).
@@ -31,6 +33,19 @@ pub struct Copula {
     pub inputs: Vec<String>,
     /// The lower Cholesky factor of the normal correlation matrix, row by row.
     factor: Vec<f64>,
+    /// Entries left out of this setup, and why: a variant, `--set` or a
+    /// sweep point made one of their inputs a plain number.
+    pub left_out: Vec<String>,
+}
+
+/// What a plain number at a correlated input means.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum PlainInput {
+    /// An error if the file writes it; left out if `--set` gave it (the scenario itself).
+    ErrorIfWritten,
+    /// Left out (a variant: the scenario itself was read first, so a plain
+    /// number written there was already an error).
+    LeaveOut,
 }
 
 impl Copula {
@@ -75,7 +90,11 @@ pub fn normal_correlation(rank: f64) -> f64 {
 }
 
 /// Reads `[[correlation]]`, checking each input against the scenario's (U) values.
-pub(super) fn read_correlations(root: &Reader<'_>, s: &Scenario) -> InputResult<Copula> {
+pub(super) fn read_correlations(
+    root: &Reader<'_>,
+    s: &Scenario,
+    plain: PlainInput,
+) -> InputResult<Copula> {
     let Some(node) = root.value("correlation") else {
         return Ok(Copula::default());
     };
@@ -88,15 +107,14 @@ pub(super) fn read_correlations(root: &Reader<'_>, s: &Scenario) -> InputResult<
     };
     let uncertain = s.uncertain_parameters();
     let mut entries: Vec<Correlation> = Vec::new();
+    let mut seen: Vec<[String; 2]> = Vec::new();
+    let mut left_out = Vec::new();
     let mut rank_origins = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let r = Reader::new(item, &format!("correlation.{i}"), "correlation")?;
-        let inputs = read_inputs(&r, &uncertain, s)?;
+        let (inputs, fixed) = read_inputs(&r, &uncertain, s, plain, root.node)?;
         let swapped = [inputs[1].clone(), inputs[0].clone()];
-        if let Some(j) = entries
-            .iter()
-            .position(|e| e.inputs == inputs || e.inputs == swapped)
-        {
+        if let Some(j) = seen.iter().position(|e| *e == inputs || *e == swapped) {
             return Err(r
                 .error(
                     "inputs",
@@ -109,12 +127,20 @@ pub(super) fn read_correlations(root: &Reader<'_>, s: &Scenario) -> InputResult<
                     "a pair appears once: change correlation.{j}.rank, or remove this entry"
                 )));
         }
+        seen.push(inputs.clone());
         let rank = read_rank(&r)?;
+        if let Some(path) = fixed {
+            left_out.push(format!(
+                "correlation.{i} ({path} is a plain number in this setup)"
+            ));
+            continue;
+        }
         rank_origins.push(
             r.value("rank")
                 .map_or(item.origin.clone(), |n| n.origin.clone()),
         );
         entries.push(Correlation {
+            entry: i,
             inputs,
             rank,
             normal: normal_correlation(rank),
@@ -132,6 +158,7 @@ pub(super) fn read_correlations(root: &Reader<'_>, s: &Scenario) -> InputResult<
         entries,
         inputs,
         factor: Vec::new(),
+        left_out,
     };
     match cholesky(&normal_matrix(&copula), copula.inputs.len()) {
         Some(factor) => {
@@ -142,8 +169,15 @@ pub(super) fn read_correlations(root: &Reader<'_>, s: &Scenario) -> InputResult<
     }
 }
 
-/// `inputs = ["a", "b"]`: two different (U) parameter paths.
-fn read_inputs(r: &Reader<'_>, uncertain: &[&Uncertain], s: &Scenario) -> InputResult<[String; 2]> {
+/// `inputs = ["a", "b"]`: two different (U) parameter paths, and the first
+/// of them that is a plain number this setup may leave out.
+fn read_inputs(
+    r: &Reader<'_>,
+    uncertain: &[&Uncertain],
+    s: &Scenario,
+    plain: PlainInput,
+    tree: &Node,
+) -> InputResult<([String; 2], Option<String>)> {
     let example = "e.g. inputs = [\"source.web_ads.leads_per_month\", \"sales.win_rate\"]";
     let key = r.path("inputs");
     let node = r.value("inputs").ok_or_else(|| {
@@ -174,9 +208,33 @@ fn read_inputs(r: &Reader<'_>, uncertain: &[&Uncertain], s: &Scenario) -> InputR
                 "name two different (U) inputs; an input is always fully correlated with itself",
             ));
     }
-    check_input(a, a_at, &key, uncertain, s)?;
-    check_input(b, b_at, &key, uncertain, s)?;
-    Ok([a.to_string(), b.to_string()])
+    let mut fixed = None;
+    for (p, at) in [(a, a_at), (b, b_at)] {
+        match check_input(p, at, &key, uncertain, s) {
+            Err(_) if leaves_out(p, uncertain, plain, tree) => {
+                fixed = fixed.or(Some(p.to_string()))
+            }
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+    }
+    Ok(([a.to_string(), b.to_string()], fixed))
+}
+
+/// Whether a plain number at `path` leaves its entry out rather than being
+/// an error: in a variant, or where `--set` (or a sweep point) gave it.
+fn leaves_out(path: &str, uncertain: &[&Uncertain], plain: PlainInput, tree: &Node) -> bool {
+    if !uncertain
+        .iter()
+        .any(|u| u.path == path && u.dist.is_fixed())
+    {
+        return false;
+    }
+    let given_by_argument = ParamPath::parse(path, tree, &Origin::Default)
+        .ok()
+        .and_then(|p| p.get(tree).map(|n| matches!(n.origin, Origin::Argument(_))))
+        .unwrap_or(false);
+    plain == PlainInput::LeaveOut || given_by_argument
 }
 
 /// An input must be a (U) value of this setup that holds a distribution.
@@ -370,18 +428,19 @@ fn conflict(c: &Copula, rank_origins: &[Origin]) -> InputError {
         join_words(&names),
         join_words(&inputs)
     );
+    let file_index = c.entries[last].entry;
     let hint = match (valid.first(), valid.last()) {
         (Some(lo), Some(hi)) => {
             let nearest = if asked < *lo { *lo } else { *hi };
             format!(
-                "with the others as written, correlation.{last}.rank must lie between {lo:.3} and {hi:.3}; the nearest valid rank is {nearest:.3}"
+                "with the others as written, correlation.{file_index}.rank must lie between {lo:.3} and {hi:.3}; the nearest valid rank is {nearest:.3}"
             )
         }
         _ => "no rank of the last entry fits the others: bring the other ranks closer to 0".into(),
     };
     InputError::new(message)
         .at(&rank_origins[last])
-        .key(format!("correlation.{last}.rank"))
+        .key(format!("correlation.{file_index}.rank"))
         .hint(hint)
 }
 
@@ -414,6 +473,7 @@ mod tests {
                 }
             }
             c.entries.push(Correlation {
+                entry: c.entries.len(),
                 inputs: [a.into(), b.into()],
                 rank: r,
                 normal: normal_correlation(r),

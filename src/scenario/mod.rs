@@ -558,10 +558,11 @@ fn setups_with(tree: &Node, default_name: &str, overrides: &[Override]) -> Input
             }
         }
         apply_scoped(&mut variant_tree, &name, overrides)?;
-        let mut scenario = read_scenario(&variant_tree, default_name).map_err(|e| InputError {
-            message: format!("{} (in variant `{name}`)", e.message),
-            ..e
-        })?;
+        let mut scenario =
+            read::read_variant(&variant_tree, default_name).map_err(|e| InputError {
+                message: format!("{} (in variant `{name}`)", e.message),
+                ..e
+            })?;
         scenario.name = name.clone();
         scenario.label = label.clone();
         setups.push(Setup {

@@ -4,6 +4,19 @@ use super::*;
 
 /// Reads and checks a whole scenario tree (without its variants).
 pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
+    read_setup(tree, default_name, correlation::PlainInput::ErrorIfWritten)
+}
+
+/// Reads a variant's tree (the scenario's, with the variant's `set` applied).
+pub(super) fn read_variant(tree: &Node, default_name: &str) -> InputResult<Scenario> {
+    read_setup(tree, default_name, correlation::PlainInput::LeaveOut)
+}
+
+fn read_setup(
+    tree: &Node,
+    default_name: &str,
+    plain: correlation::PlainInput,
+) -> InputResult<Scenario> {
     let root = Reader::new(tree, "", "")?;
     let head = root.table("scenario", "scenario")?;
     if root.value("scenario").is_none() {
@@ -63,7 +76,7 @@ pub fn read_scenario(tree: &Node, default_name: &str) -> InputResult<Scenario> {
         correlations: Default::default(),
     };
     // Last: an input must name a (U) value of the scenario as read.
-    scenario.correlations = correlation::read_correlations(&root, &scenario)?;
+    scenario.correlations = correlation::read_correlations(&root, &scenario, plain)?;
     Ok(scenario)
 }
 

@@ -225,6 +225,15 @@ const CASES: &[Case] = &[
     file("sql_rate_band_not_a_pair.toml",       Some("follow_up.sql_rate_by_score"), Some(11)),
     file("sql_rate_score_above_100.toml",       Some("follow_up.sql_rate_by_score"), Some(11)),
     file("sql_rate_rate_above_one.toml",        Some("follow_up.sql_rate_by_score"), Some(11)),
+    // ---- [[correlation]] ------------------------------------------------------------------------------------------
+    file("correlation_plain_number.toml",       Some("correlation.0.inputs"),        Some(14)).hint("distribution"),
+    file("correlation_of_d_value.toml",         Some("correlation.0.inputs"),        Some(14)).hint("sales.win_rate"),
+    file("correlation_unknown_path.toml",       Some("correlation.0.inputs"),        Some(14)).hint("did you mean `sales.win_rate`"),
+    file("correlation_plain_only_parameter.toml", Some("correlation.0.inputs"),      Some(11)).hint("source.web.leads_per_month"),
+    file("correlation_with_itself.toml",        Some("correlation.0.inputs"),        Some(11)).hint("two different"),
+    file("correlation_same_pair_twice.toml",    Some("correlation.1.inputs"),        Some(18)).hint("correlation.0.rank"),
+    file("correlation_rank_outside.toml",       Some("correlation.0.rank"),          Some(15)).hint("between -1 and 1"),
+    file("correlation_not_positive_definite.toml", Some("correlation.2.rank"),       Some(24)).hint("nearest valid rank is 0.632"),
     // ---- variants, baseline, extends -------------------------------------------------------------------------
     file("variant_set_unknown_path.toml",       Some("follow_up.sla_day"),           Some(12)).hint("follow_up.sla_days"),
     file("variant_set_unknown_source.toml",     Some("source.ads.leads_per_month"),  Some(12)).hint("web"),
@@ -243,6 +252,11 @@ const CASES: &[Case] = &[
     cli("set_value_not_toml",        &["--set", "sales.win_rate=[0.2,"],          Some("sales.win_rate")),
     cli("set_probability_above_one", &["--set", "sales.win_rate=1.5"],            Some("sales.win_rate")),
     cli("set_wrong_type",            &["--set", "marketing.automation=yes"],      Some("marketing.automation")),
+    cli("set_no_such_correlation",   &["--set", "correlation.0.rank=0.1"],        Some("correlation.0.rank")).hint("no [[correlation]]"),
+    cli("set_rank_outside",          &["--set", "correlation.0.rank=1.5"],        Some("correlation.0.rank"))
+        .inputs(&[Input::Repo("scenarios/correlated_inputs.toml")]).hint("between -1 and 1"),
+    cli("set_ranks_that_conflict",   &["--set", "correlation.2.rank=-0.9"],       Some("correlation.2.rank"))
+        .inputs(&[Input::Repo("scenarios/correlated_inputs.toml")]).hint("nearest valid rank"),
     cli("runs_zero_flag",            &["--runs", "0"],                            Some("--runs")),
     cli("runs_not_a_number",         &["--runs", "many"],                         Some("--runs")).no_hint_asked(),
     cli("threads_zero",              &["--threads", "0"],                         Some("--threads")),

@@ -11,6 +11,7 @@ mod cli_runs;
 mod closed_forms;
 mod commands;
 mod compare;
+mod correlation;
 mod expected_funnel;
 mod money;
 mod properties;
