@@ -58,9 +58,13 @@ fn draws(dir: &Path, toml: &str, args: &[&str]) -> (Vec<String>, Vec<Vec<String>
         .args(["--samples", "--no-charts", "-q", "--out"])
         .arg(&out)
         .args(args)
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let text = std::fs::read_to_string(out.join("runs.csv")).unwrap();
     let mut lines = text.trim_start_matches('\u{feff}').lines();
     let head = lines.next().unwrap().split(',').map(String::from).collect();
@@ -323,4 +327,79 @@ fn rank_correlations_are_exact_at_many_runs() {
             INPUTS[j]
         );
     }
+}
+
+/// A variant may change a rank (`correlation.0.rank`), and two setups with
+/// the same entries share the correlated draws (common random numbers).
+#[test]
+fn variants_change_ranks_and_setups_share_the_draws() {
+    use funnelsim::sim::params::{Draw, draws_by_path};
+    let toml = three_inputs(&format!(
+        "{RANKS}\n[[variant]]\nname = \"positive\"\nset = {{ \"correlation.0.rank\" = 0.5 }}\n[[variant]]\nname = \"more reps\"\nset = {{ \"sales.reps\" = 9 }}\n"
+    ));
+    let setups = crate::common::setups(&toml);
+    let column = |s: usize, input: &str| -> Vec<f64> {
+        (0..20_000)
+            .map(|run| {
+                let d = draws_by_path(&setups[s].scenario, Draw::Run { seed: 5, run });
+                d.iter().find(|(p, _)| p == input).unwrap().1
+            })
+            .collect()
+    };
+    let (a, b) = (INPUTS[0], INPUTS[1]);
+    let se = (1.06f64 / 19_997.0).sqrt();
+    let base = spearman(&column(0, a), &column(0, b));
+    let positive = spearman(&column(1, a), &column(1, b));
+    assert!((base.atanh() - f64::atanh(-0.5)).abs() < 4.0 * se, "{base}");
+    assert!(
+        (positive.atanh() - f64::atanh(0.5)).abs() < 4.0 * se,
+        "{positive}"
+    );
+    for input in INPUTS {
+        assert_eq!(column(0, input), column(2, input), "{input}: shared draws");
+    }
+    // The first input of the copula is its own draw whatever the ranks.
+    assert_eq!(column(0, a), column(1, a));
+}
+
+/// `validate` prints the matrix; report.md and summary.json list the entries.
+#[test]
+fn validate_report_and_summary_show_the_correlations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scenario = root.join("scenarios/correlated_inputs.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+        .arg("validate")
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Spearman rank correlations"), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("[1] source.web_ads.leads_per_month"))
+        .expect("a matrix row");
+    let cells: Vec<&str> = row.split_whitespace().skip(2).collect();
+    assert_eq!(cells, ["1.00", "-0.60", "0.50"], "{row}");
+    assert!(text.contains("correlation.2.rank = 0.5"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_funnelsim"))
+        .arg("run")
+        .arg(&scenario)
+        .args(["--runs", "50", "--no-charts", "-q", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("## Correlated inputs"));
+    assert!(report.contains("| `source.web_ads.leads_per_month` | `sales.win_rate` | -0.60 |"));
+    let json = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let entries = &v["correlations"][0]["entries"];
+    assert_eq!(entries.as_array().unwrap().len(), 3);
+    assert_eq!(entries[2]["rank"], 0.5);
+    let rho = entries[2]["normal_correlation"].as_f64().unwrap();
+    assert!((rho - 2.0 * (std::f64::consts::PI / 12.0).sin()).abs() < 1e-15);
 }
