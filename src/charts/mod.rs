@@ -362,3 +362,44 @@ fn render_raw<T>(
 // ---------------------------------------------------------------------------
 // Words (English and Japanese)
 // ---------------------------------------------------------------------------
+
+/// The colour of setup `i` in every chart (the workbook's native ones too), as RGB.
+pub(crate) fn setup_colour(i: usize) -> (u8, u8, u8) {
+    let c = PALETTE[i % PALETTE.len()];
+    (c.0, c.1, c.2)
+}
+
+/// Histogram bins of per-run values as the PNG histograms draw them: each
+/// bin's edges and each distribution's share of its runs per bin (0 to 1).
+pub(crate) struct HistogramBins {
+    /// (from, to) of each bin.
+    pub(crate) edges: Vec<(f64, f64)>,
+    /// Per distribution, its share of runs in each bin.
+    pub(crate) shares: Vec<Vec<f64>>,
+}
+
+/// The bins of per-run values: whole-number bins for counts; for ratios the
+/// 1st to 99th percentile with 1 (no change) in range.
+pub(crate) fn histogram_bins(values: &[Vec<f64>], integer: bool) -> HistogramBins {
+    let dists: Vec<Distribution> = values
+        .iter()
+        .enumerate()
+        .map(|(setup, v)| Distribution {
+            setup,
+            values: v.clone(),
+        })
+        .collect();
+    let (trim, include): (f64, &[f64]) = if integer { (0.0, &[]) } else { (0.01, &[1.0]) };
+    let h = histogram_data(&dists, integer, trim, include);
+    let b = &h.bins;
+    HistogramBins {
+        edges: (0..b.n)
+            .map(|k| (b.lo + k as f64 * b.width, b.lo + (k + 1) as f64 * b.width))
+            .collect(),
+        shares: h
+            .shares
+            .into_iter()
+            .map(|(_, s)| s.into_iter().map(|p| p / 100.0).collect())
+            .collect(),
+    }
+}

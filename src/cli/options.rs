@@ -203,6 +203,9 @@ pub(crate) struct OutputOptions {
     /// Skip the PNG charts (report.md is still written).
     #[arg(long)]
     pub no_charts: bool,
+    /// Skip report.xlsx, the Excel workbook.
+    #[arg(long)]
+    pub no_xlsx: bool,
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, default_value_t = ChartSize::default())]
     pub chart_size: ChartSize,

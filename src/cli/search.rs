@@ -7,7 +7,7 @@ use crate::analysis::sweep::{self, BestRule, SweepSpec, TargetSpec};
 use crate::charts;
 use crate::error::{Error, InputError};
 use crate::report::files::{self as output, OutputSet};
-use crate::report::text;
+use crate::report::{text, xlsx};
 use crate::runs::engine::RunPlan;
 use crate::scenario::metric::{Goal, Metric, metric_names};
 use crate::scenario::{self, doc, paths};
@@ -73,6 +73,9 @@ pub(super) fn sweep(
     bar.finish_and_clear();
     let mut files = OutputSet::default();
     files.add("sweep.csv", output::sweep_csv(&result));
+    if !out.no_xlsx {
+        files.add(xlsx::REPORT_XLSX, xlsx::sweep_workbook(&result)?);
+    }
     if !out.no_charts {
         let options = &loaded.setups[0].scenario.chart;
         files.add(
@@ -121,6 +124,9 @@ pub(super) fn target(
     bar.finish_and_clear();
     let mut files = OutputSet::default();
     files.add("target.csv", output::target_csv(&result));
+    if !out.no_xlsx {
+        files.add(xlsx::REPORT_XLSX, xlsx::target_workbook(&result)?);
+    }
     if !out.no_charts {
         let options = &loaded.setups[0].scenario.chart;
         files.add(

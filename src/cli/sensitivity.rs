@@ -77,6 +77,12 @@ pub(super) fn sensitivity(
     let mut files = OutputSet::default();
     files.add("sensitivity.csv", output::sensitivity_csv(&result));
     files.add("sensitivity.json", output::json_bytes(&result));
+    if !out.no_xlsx {
+        files.add(
+            crate::report::xlsx::REPORT_XLSX,
+            crate::report::xlsx::sensitivity_workbook(&result)?,
+        );
+    }
     if !out.no_charts {
         let options = &setups[chosen].scenario.chart;
         let (tornado, spider) = charts::sensitivity_charts(&result, options, out.chart_size)?;

@@ -10,7 +10,7 @@ use crate::analysis::summary;
 use crate::charts;
 use crate::error::{Error, InputError};
 use crate::report::files as output;
-use crate::report::{markdown, text};
+use crate::report::{markdown, text, xlsx};
 use crate::runs::engine::RunPlan;
 use crate::scenario::{self, Loaded, Setup};
 
@@ -121,6 +121,12 @@ fn simulate_and_write(
         "report.md",
         markdown::report_md(&results, &names).into_bytes(),
     );
+    if !out.no_xlsx {
+        files.add(
+            xlsx::REPORT_XLSX,
+            xlsx::run_workbook(&results, &all, out.samples)?,
+        );
+    }
     let written = files.commit_replacing(&dir, &output::is_run_output)?;
     Ok(match out.format {
         Format::Text => format!(

@@ -7,5 +7,7 @@ pub mod files;
 pub(crate) mod format;
 pub mod kpis;
 pub mod markdown;
+pub mod sheet;
 pub mod table;
 pub mod text;
+pub mod xlsx;

@@ -175,6 +175,7 @@ fn a_later_run_replaces_every_output_of_an_earlier_one() {
             "monthly.csv",
             "notes.txt",
             "report.md",
+            "report.xlsx",
             "summary.csv",
             "summary.json"
         ]

@@ -18,3 +18,4 @@ mod properties;
 mod reference_model;
 mod sensitivity;
 mod sweep;
+mod workbook;

@@ -1,0 +1,138 @@
+//! The workbooks of `sweep`, `target` and `sensitivity`: their table and one
+//! native chart each.
+
+use rust_xlsxwriter::{
+    ChartAxisLabelPosition, ChartFormat, ChartLine, ChartLineDashType, ChartSolidFill, ChartType,
+    XlsxError,
+};
+
+use super::{Formats, Widths, chart, colour, run_error, workbook, write_table};
+use crate::error::Error;
+use crate::report::sheet::{self, Cell, Sheet};
+
+/// `report.xlsx` of `sweep`: the points and a chart of the metric's band.
+pub fn sweep_workbook(s: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, Error> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let f = Formats::new(&s.currency);
+        let t = sheet::sweep(s);
+        let mut book = workbook()?;
+        let ws = book.add_worksheet();
+        ws.set_name("Sweep")?;
+        let mut widths = Widths::default();
+        write_table(ws, 0, &t, &f, &mut widths)?;
+        widths.apply(ws)?;
+        let n = t.rows.len() as u32;
+        let axes = s.axes.len() as u16;
+        let x = s
+            .axes
+            .iter()
+            .map(|a| a.path.as_str())
+            .collect::<Vec<_>>()
+            .join(" / ");
+        let mut c = chart(
+            ChartType::Line,
+            &format!("{} by {x}", s.metric.name()),
+            &x,
+            s.metric.name(),
+        );
+        for (k, p) in ["p10", "p50", "p90"].iter().enumerate() {
+            // mean, sd, p5 come first among the statistics.
+            let col = axes + 1 + [3, 4, 5][k];
+            let mut line = ChartLine::new();
+            line.set_color(colour(0))
+                .set_width(if k == 1 { 2.25 } else { 1.0 });
+            if k != 1 {
+                line.set_dash_type(ChartLineDashType::Dash);
+            }
+            c.add_series()
+                .set_name(*p)
+                .set_categories(("Sweep", 1, 0, n, axes - 1))
+                .set_values(("Sweep", 1, col, n, col))
+                .set_format(&mut line);
+        }
+        ws.insert_chart(n + 2, 0, &c)?;
+        book.save_to_buffer()
+    };
+    build().map_err(run_error)
+}
+
+/// `report.xlsx` of `target`: P(goal) against the value, and the cascade.
+pub fn target_workbook(t: &crate::analysis::sweep::Target) -> Result<Vec<u8>, Error> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let f = Formats::new(&t.currency);
+        let table = sheet::target(t);
+        let mut book = workbook()?;
+        let ws = book.add_worksheet();
+        ws.set_name("Target")?;
+        let mut widths = Widths::default();
+        write_table(ws, 0, &table, &f, &mut widths)?;
+        widths.apply(ws)?;
+        let n = t.curve.len() as u32;
+        let mut c = chart(
+            ChartType::ScatterStraightWithMarkers,
+            "P(goal)",
+            &t.axis.path,
+            "P(goal)",
+        );
+        c.y_axis().set_num_format("0%");
+        c.add_series()
+            .set_name("P(goal)")
+            .set_categories(("Target", 1, 1, n, 1))
+            .set_values(("Target", 1, 2, n, 2))
+            .set_format(ChartLine::new().set_color(colour(0)).set_width(2.0));
+        ws.insert_chart(1, 9, &c)?;
+        book.save_to_buffer()
+    };
+    build().map_err(run_error)
+}
+
+/// `report.xlsx` of `sensitivity`: the inputs, and a tornado of the 15
+/// largest swings (each end's change from the value at the means).
+pub fn sensitivity_workbook(
+    s: &crate::analysis::sensitivity::Sensitivity,
+) -> Result<Vec<u8>, Error> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let f = Formats::new(&s.currency);
+        let t = sheet::sensitivity(s);
+        let mut book = workbook()?;
+        let ws = book.add_worksheet();
+        ws.set_name("Sensitivity")?;
+        let mut widths = Widths::default();
+        write_table(ws, 0, &t, &f, &mut widths)?;
+        let unit = s.metric.unit();
+        let mut tornado = Sheet::new(["input", "at low − base", "at high − base"]);
+        for e in s.inputs.iter().filter(|e| e.swing.is_some()).take(15) {
+            let change = |x: Option<f64>| Cell::number(x.zip(s.base).map(|(x, b)| x - b), unit);
+            tornado.rows.push(vec![
+                Cell::text(&e.input),
+                change(e.metric_at_low),
+                change(e.metric_at_high),
+            ]);
+        }
+        let top = t.rows.len() as u32 + 2;
+        write_table(ws, top, &tornado, &f, &mut widths)?;
+        widths.apply(ws)?;
+        let n = tornado.rows.len() as u32;
+        let title = format!("{}: change from the value at the means", s.metric.name());
+        // In a bar chart the categories run up the y axis: reversed, the largest swing is on top.
+        let mut c = chart(ChartType::Bar, &title, s.metric.name(), "");
+        c.y_axis()
+            .set_reverse()
+            .set_label_position(ChartAxisLabelPosition::Low);
+        for (k, name) in ["at low", "at high"].iter().enumerate() {
+            let col = 1 + k as u16;
+            c.add_series()
+                .set_name(*name)
+                .set_categories(("Sensitivity", top + 1, 0, top + n, 0))
+                .set_values(("Sensitivity", top + 1, col, top + n, col))
+                .set_overlap(100)
+                .set_format(
+                    ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour(k))),
+                );
+        }
+        c.set_height(480);
+        ws.insert_chart(top, 4, &c)?;
+        book.save_to_buffer()
+    };
+    build().map_err(run_error)
+}
