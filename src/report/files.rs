@@ -136,7 +136,7 @@ pub fn breakdown_csv(r: &Results, group: &'static str, monthly: bool) -> Vec<u8>
 
 /// `runs.csv`.
 pub fn runs_csv(all: &[SetupRuns], seed: u64) -> Vec<u8> {
-    sheet::runs(all, seed).csv()
+    sheet::Runs::new(all, seed).csv()
 }
 
 /// `summary.json`: everything above in one document.

@@ -71,13 +71,18 @@ impl Sheet {
 
     /// The sheet as a CSV document (UTF-8 with a byte-order mark, CRLF).
     pub fn csv(&self) -> Vec<u8> {
-        let head: Vec<&str> = self.header.iter().map(String::as_str).collect();
-        let rows = self
-            .rows
-            .iter()
-            .map(|r| r.iter().map(Cell::as_text).collect());
-        crate::report::files::csv(&head, rows)
+        csv_of(&self.header, self.rows.iter())
     }
+}
+
+/// A CSV document of a header and rows of cells.
+fn csv_of<R: std::borrow::Borrow<Vec<Cell>>>(
+    header: &[String],
+    rows: impl Iterator<Item = R>,
+) -> Vec<u8> {
+    let head: Vec<&str> = header.iter().map(String::as_str).collect();
+    let rows = rows.map(|r| r.borrow().iter().map(Cell::as_text).collect());
+    crate::report::files::csv(&head, rows)
 }
 
 /// The statistics columns of every summary.
@@ -220,41 +225,77 @@ pub fn breakdown(r: &Results, group: &str, monthly: bool) -> Sheet {
     sheet
 }
 
-/// runs.csv: a row per run and setup with its (U) draws and metrics.
-pub fn runs(all: &[SetupRuns], seed: u64) -> Sheet {
-    let mut paths: Vec<String> = Vec::new();
-    for r in all {
-        for (p, _) in draws_by_path(&r.setup.scenario, Draw::Mean) {
-            if !paths.contains(&p) {
-                paths.push(p);
+/// runs.csv: a row per run and setup with its (U) draws and metrics. The
+/// rows are made as they are read: a hundred thousand runs are never held
+/// as cells at once.
+pub struct Runs<'a> {
+    /// Column headings: setup, run, every (U) path, every metric.
+    pub header: Vec<String>,
+    paths: Vec<String>,
+    all: &'a [SetupRuns],
+    seed: u64,
+}
+
+impl<'a> Runs<'a> {
+    /// The table of these runs, drawn with `seed`.
+    pub fn new(all: &'a [SetupRuns], seed: u64) -> Runs<'a> {
+        let mut paths: Vec<String> = Vec::new();
+        for r in all {
+            for (p, _) in draws_by_path(&r.setup.scenario, Draw::Mean) {
+                if !paths.contains(&p) {
+                    paths.push(p);
+                }
             }
         }
-    }
-    paths.sort();
-    let mut head: Vec<String> = vec!["setup".into(), "run".into()];
-    head.extend(paths.iter().cloned());
-    head.extend(Metric::ALL.iter().map(|m| m.name().to_string()));
-    let mut sheet = Sheet::new(head);
-    for r in all {
-        for (i, metrics) in r.runs.iter().enumerate() {
-            let draw = Draw::Run {
-                seed,
-                run: i as u64,
-            };
-            let draws = draws_by_path(&r.setup.scenario, draw);
-            let mut row = vec![Cell::text(&r.setup.label), Cell::Integer(i as u64)];
-            row.extend(paths.iter().map(|p| {
-                let x = draws.iter().find(|(q, _)| q == p).map(|(_, v)| *v);
-                Cell::number(x, parameter_unit(p))
-            }));
-            row.extend(
-                (0..METRIC_COUNT)
-                    .map(|k| Cell::number(Some(metrics.overall[k]), Metric::ALL[k].unit())),
-            );
-            sheet.rows.push(row);
+        paths.sort();
+        let mut header: Vec<String> = vec!["setup".into(), "run".into()];
+        header.extend(paths.iter().cloned());
+        header.extend(Metric::ALL.iter().map(|m| m.name().to_string()));
+        Runs {
+            header,
+            paths,
+            all,
+            seed,
         }
     }
-    sheet
+
+    /// How many rows there are.
+    pub fn len(&self) -> usize {
+        self.all.iter().map(|s| s.runs.len()).sum()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows, setup by setup, run by run.
+    pub fn rows(&self) -> impl Iterator<Item = Vec<Cell>> + '_ {
+        self.all.iter().flat_map(move |r| {
+            r.runs.iter().enumerate().map(move |(i, metrics)| {
+                let draw = Draw::Run {
+                    seed: self.seed,
+                    run: i as u64,
+                };
+                let draws = draws_by_path(&r.setup.scenario, draw);
+                let mut row = vec![Cell::text(&r.setup.label), Cell::Integer(i as u64)];
+                row.extend(self.paths.iter().map(|p| {
+                    let x = draws.iter().find(|(q, _)| q == p).map(|(_, v)| *v);
+                    Cell::number(x, parameter_unit(p))
+                }));
+                row.extend(
+                    (0..METRIC_COUNT)
+                        .map(|k| Cell::number(Some(metrics.overall[k]), Metric::ALL[k].unit())),
+                );
+                row
+            })
+        })
+    }
+
+    /// The table as a CSV document.
+    pub fn csv(&self) -> Vec<u8> {
+        csv_of(&self.header, self.rows())
+    }
 }
 
 /// How a parameter's values read: money, a probability, or a plain number.

@@ -23,6 +23,9 @@ pub use studies::{sensitivity_workbook, sweep_workbook, target_workbook};
 /// The workbook's file name in an output folder.
 pub const REPORT_XLSX: &str = "report.xlsx";
 
+/// Rows an Excel sheet holds, the header included.
+const EXCEL_ROWS: usize = 1_048_576;
+
 /// Widest column, in characters.
 const MAX_WIDTH: usize = 48;
 
@@ -135,13 +138,26 @@ fn write_table(
     f: &Formats,
     widths: &mut Widths,
 ) -> Result<u32, XlsxError> {
-    for (c, h) in t.header.iter().enumerate() {
+    write_rows(ws, top, &t.header, t.rows.iter(), f, widths)
+}
+
+/// Writes a header row at `top` and the rows under it; returns the row after them.
+fn write_rows<R: std::borrow::Borrow<Vec<Cell>>>(
+    ws: &mut Worksheet,
+    top: u32,
+    header: &[String],
+    rows: impl Iterator<Item = R>,
+    f: &Formats,
+    widths: &mut Widths,
+) -> Result<u32, XlsxError> {
+    for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(top, c as u16, h, &f.header)?;
         widths.widen(c, crate::report::table::width(h).min(24));
     }
-    for (r, row) in t.rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            put(ws, top + 1 + r as u32, c as u16, cell, f)?;
+    let mut next = top + 1;
+    for (r, row) in rows.enumerate() {
+        for (c, cell) in row.borrow().iter().enumerate() {
+            put(ws, next, c as u16, cell, f)?;
             if r < 500 {
                 let w = match cell {
                     Cell::Text(s) => crate::report::table::width(s),
@@ -151,11 +167,12 @@ fn write_table(
                 widths.widen(c, w);
             }
         }
+        next += 1;
     }
     if top == 0 {
         ws.set_freeze_panes(1, 0)?;
     }
-    Ok(top + 1 + t.rows.len() as u32)
+    Ok(next)
 }
 
 /// A data sheet of its own.
@@ -208,9 +225,19 @@ fn build_run(r: &Results, all: &[SetupRuns], samples: bool) -> Result<Vec<u8>, X
         // A row per run and setup: streamed to a temporary file, not held in memory.
         let ws = book.add_worksheet_with_constant_memory()?;
         ws.set_name("Runs")?;
-        let mut widths = Widths::default();
-        write_table(ws, 0, &sheet::runs(all, r.seed), &f, &mut widths)?;
-        widths.apply(ws)?;
+        let runs = sheet::Runs::new(all, r.seed);
+        if runs.len() >= EXCEL_ROWS {
+            let why = format!(
+                "{} runs do not fit in a sheet (Excel holds {} rows): runs.csv has them all",
+                runs.len(),
+                EXCEL_ROWS - 1
+            );
+            ws.write_string(0, 0, why)?;
+        } else {
+            let mut widths = Widths::default();
+            write_rows(ws, 0, &runs.header, runs.rows(), &f, &mut widths)?;
+            widths.apply(ws)?;
+        }
     }
     book.save_to_buffer()
 }
