@@ -423,11 +423,10 @@ fn run_values(metric: Metric, setup: &SetupRuns, baseline: Option<&SetupRuns>) -
         .collect()
 }
 
-/// The draws of one (U) input of a setup in runs `0..n`, as the engine drew
-/// them (through the setup's copula when a `[[correlation]]` names it).
-fn input_draws(s: &Scenario, u: &Uncertain, seed: u64, n: usize) -> Vec<f64> {
+/// The inputs of runs `0..n` of a setup, as the engine drew them.
+fn run_inputs(s: &Scenario, seed: u64, n: usize) -> Vec<Inputs<'_>> {
     (0..n as u64)
-        .map(|run| Inputs::new(s, Draw::Run { seed, run }).value(u))
+        .map(|run| Inputs::new(s, Draw::Run { seed, run }))
         .collect()
 }
 
@@ -435,12 +434,22 @@ fn input_draws(s: &Scenario, u: &Uncertain, seed: u64, n: usize) -> Vec<f64> {
 fn run_figures(pair: Pair<'_>, ys: &[f64], seed: u64) -> Vec<(String, Option<f64>, Option<f64>)> {
     let defined: Vec<usize> = (0..ys.len()).filter(|&i| !ys[i].is_nan()).collect();
     let y: Vec<f64> = defined.iter().map(|&i| ys[i]).collect();
+    // Each run's inputs as the engine drew them (through its copula, when a
+    // `[[correlation]]` names them), once per setup and run.
+    let studied = run_inputs(&pair.setup.scenario, seed, ys.len());
+    let baseline = pair
+        .baseline
+        .map(|b| run_inputs(&b.scenario, seed, ys.len()));
     pair.uncertain_paths()
         .into_iter()
         .filter_map(|path| {
             let (setup, u) = pair.holder(&path, true)?;
-            let xs = input_draws(&setup.scenario, &u, seed, ys.len());
-            let x: Vec<f64> = defined.iter().map(|&i| xs[i]).collect();
+            let runs = if std::ptr::eq(setup, pair.setup) {
+                &studied
+            } else {
+                baseline.as_ref()?
+            };
+            let x: Vec<f64> = defined.iter().map(|&i| runs[i].value(&u)).collect();
             Some((path, spearman(&x, &y), variance_share(&x, &y)))
         })
         .collect()

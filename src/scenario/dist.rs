@@ -7,6 +7,17 @@ use rand_distr::{Beta as BetaDistr, Distribution, StandardNormal};
 use super::special::{logistic, logit, normal_pdf};
 pub use super::special::{normal_cdf, normal_quantile, regularized_beta};
 
+/// The distribution forms a scenario may write, each the one key of its table.
+pub const FORMS: [&str; 7] = [
+    "range",
+    "uniform",
+    "triangular",
+    "pert",
+    "normal",
+    "lognormal",
+    "beta",
+];
+
 /// 95% standard normal quantile (a `range` is a 90% interval).
 pub const Z95: f64 = 1.644_853_6;
 /// 90% standard normal quantile (the `p90` of a lognormal).
@@ -420,8 +431,8 @@ impl Dist {
     }
 
     /// Quantile of the truncated distribution: the raw quantile of the
-    /// matching share of the domain's mass where it has a closed form, else
-    /// bisection on the CDF. `sample` and `quantile` of a uniform share
+    /// matching share of the domain's mass (closed forms, Newton's method for
+    /// a beta), else bisection on the CDF. `sample` and `quantile` of a uniform share
     /// have the same law, which is what the copula of `[[correlation]]` uses.
     pub fn quantile(&self, p: f64) -> f64 {
         if let Shape::Fixed(x) = self.shape {
@@ -471,7 +482,13 @@ impl Dist {
                     max - ((1.0 - p) * (max - min) * (max - mode)).sqrt()
                 }
             }
-            Shape::Fixed(_) | Shape::Beta { .. } => return None,
+            Shape::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => low + (high - low) * beta_quantile(p, alpha, beta),
+            Shape::Fixed(_) => return None,
         })
     }
 
@@ -580,6 +597,46 @@ fn fit_range(a: f64, b: f64, domain: Domain) -> FitResult<Shape> {
             sd: (b - a) / (2.0 * Z95),
         })
     }
+}
+
+/// The inverse of the regularized incomplete beta I_x(a, b) = p: Newton's
+/// steps on the density, kept inside a bisection bracket (a step that would
+/// leave it halves the bracket instead).
+fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let ln_beta = libm::lgamma(a) + libm::lgamma(b) - libm::lgamma(a + b);
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    let mut x = a / (a + b);
+    for _ in 0..100 {
+        let f = regularized_beta(x, a, b) - p;
+        if f < 0.0 {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let density = ((a - 1.0) * x.ln() + (b - 1.0) * (1.0 - x).ln() - ln_beta).exp();
+        // At an end where the density is 0 or infinite, Newton says nothing: bisect.
+        let next = if density.is_finite() && density > 0.0 {
+            x - f / density
+        } else {
+            f64::NAN
+        };
+        let next = if next.is_finite() && next > lo && next < hi {
+            next
+        } else {
+            0.5 * (lo + hi)
+        };
+        if (next - x).abs() <= 1e-15 * x.max(1e-300) || hi - lo <= 1e-15 {
+            return next;
+        }
+        x = next;
+    }
+    x
 }
 
 /// Rounds to the nearest whole number, halves up (docs/model.md).

@@ -363,6 +363,8 @@ fn load_with_chain(path: &Path, chain: &mut Vec<PathBuf>) -> InputResult<Node> {
 
 /// Overrides `base` with `over`: tables merge key by key, `source` and
 /// `variant` arrays merge their entries by `name`, other values are replaced.
+/// A distribution (`{ pert = [...] }`) is a value, not a table to merge: it
+/// replaces whatever the base held (a `range` does not linger beside it).
 pub fn merge(mut base: Node, over: Node) -> Node {
     let Value::Table(over_entries) = over.value else {
         return over;
@@ -378,7 +380,9 @@ pub fn merge(mut base: Node, over: Node) -> Node {
             Some(existing) if entry.key == "source" || entry.key == "variant" => {
                 merge_named(existing.clone(), entry.node)
             }
-            Some(existing) if matches!(existing.value, Value::Table(_)) => {
+            Some(existing)
+                if matches!(existing.value, Value::Table(_)) && !is_distribution(&entry.node) =>
+            {
                 merge(existing.clone(), entry.node)
             }
             _ => entry.node,
@@ -386,6 +390,16 @@ pub fn merge(mut base: Node, over: Node) -> Node {
         base.insert(&entry.key, entry.key_origin, merged);
     }
     base
+}
+
+/// Whether a node is written as a distribution: a table whose keys are distribution forms.
+fn is_distribution(node: &Node) -> bool {
+    node.entries().is_some_and(|entries| {
+        !entries.is_empty()
+            && entries
+                .iter()
+                .all(|e| crate::scenario::dist::FORMS.contains(&e.key.as_str()))
+    })
 }
 
 fn merge_named(base: Node, over: Node) -> Node {
@@ -479,6 +493,20 @@ mod tests {
         assert_eq!(season.len(), 1);
         assert_eq!(m.get("x").unwrap().get("y").unwrap().value, Value::Int(9));
         assert_eq!(m.get("x").unwrap().get("z").unwrap().value, Value::Int(2));
+    }
+
+    /// A distribution replaces the base's value whole: a `pert` over a
+    /// `range` is a pert, not a table with both keys.
+    #[test]
+    fn a_distribution_replaces_the_one_it_extends() {
+        let base = parse_str("[sales]\nwin_rate = { range = [0.2, 0.3] }\nreps = 5", "b").unwrap();
+        let over = parse_str("[sales]\nwin_rate = { pert = [0.1, 0.2, 0.4] }", "o").unwrap();
+        let m = merge(base, over);
+        let sales = m.get("sales").unwrap();
+        let rate = sales.get("win_rate").unwrap();
+        assert!(rate.get("pert").is_some());
+        assert!(rate.get("range").is_none(), "{rate:?}");
+        assert_eq!(sales.get("reps").unwrap().value, Value::Int(5));
     }
 
     #[test]

@@ -370,15 +370,7 @@ fn form_arguments(
             (Vec::new(), named)
         }
         _ => {
-            let forms = [
-                "range",
-                "uniform",
-                "triangular",
-                "pert",
-                "normal",
-                "lognormal",
-                "beta",
-            ];
+            let forms = dist::FORMS;
             let msg = match suggest(form, forms) {
                 Some(s) if s != form => {
                     format!("unknown distribution `{form}`; did you mean `{s}`?")
