@@ -80,7 +80,7 @@ pub(super) fn sensitivity(
     if !out.no_xlsx {
         files.add(
             crate::report::xlsx::REPORT_XLSX,
-            crate::report::xlsx::sensitivity_workbook(&result)?,
+            crate::report::xlsx::sensitivity_workbook(&result, &setups[chosen].scenario.chart)?,
         );
     }
     if !out.no_charts {

@@ -8,7 +8,9 @@ use rust_xlsxwriter::{
 
 use super::{Formats, Widths, chart, colour, run_error, workbook, write_table};
 use crate::error::Error;
+use crate::report::format::Style;
 use crate::report::sheet::{self, Cell, Sheet};
+use crate::scenario::{ChartOptions, Language};
 
 /// `report.xlsx` of `sweep`: the points and a chart of the metric's band.
 pub fn sweep_workbook(s: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, Error> {
@@ -23,18 +25,19 @@ pub fn sweep_workbook(s: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, Erro
         widths.apply(ws)?;
         let n = t.rows.len() as u32;
         let axes = s.axes.len() as u16;
+        let language = s.chart.language;
         let x = s
             .axes
             .iter()
-            .map(|a| a.path.as_str())
+            .map(|a| s.names.name(&a.path, language))
             .collect::<Vec<_>>()
             .join(" / ");
-        let mut c = chart(
-            ChartType::Line,
-            &format!("{} by {x}", s.metric.name()),
-            &x,
-            s.metric.name(),
-        );
+        let metric = Style::of(&s.chart, &s.currency).metric(s.metric);
+        let title = match language {
+            Language::English => format!("{metric} by {x}"),
+            Language::Japanese => format!("{x}別の{metric}"),
+        };
+        let mut c = chart(ChartType::Line, &title, &x, metric);
         for (k, p) in ["p10", "p50", "p90"].iter().enumerate() {
             // mean, sd, p5 come first among the statistics.
             let col = axes + 1 + [3, 4, 5][k];
@@ -68,12 +71,13 @@ pub fn target_workbook(t: &crate::analysis::sweep::Target) -> Result<Vec<u8>, Er
         write_table(ws, 0, &table, &f, &mut widths)?;
         widths.apply(ws)?;
         let n = t.curve.len() as u32;
-        let mut c = chart(
-            ChartType::ScatterStraightWithMarkers,
-            "P(goal)",
-            &t.axis.path,
-            "P(goal)",
-        );
+        let language = t.chart.language;
+        let title = match language {
+            Language::English => "P(goal) against the value",
+            Language::Japanese => "値ごとの目標達成確率",
+        };
+        let x = t.names.name(&t.axis.path, language);
+        let mut c = chart(ChartType::ScatterStraightWithMarkers, title, &x, "P(goal)");
         c.y_axis().set_num_format("0%");
         c.add_series()
             .set_name("P(goal)")
@@ -90,6 +94,7 @@ pub fn target_workbook(t: &crate::analysis::sweep::Target) -> Result<Vec<u8>, Er
 /// largest swings (each end's change from the value at the means).
 pub fn sensitivity_workbook(
     s: &crate::analysis::sensitivity::Sensitivity,
+    options: &ChartOptions,
 ) -> Result<Vec<u8>, Error> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let f = Formats::new(&s.currency);
@@ -100,30 +105,40 @@ pub fn sensitivity_workbook(
         let mut widths = Widths::default();
         write_table(ws, 0, &t, &f, &mut widths)?;
         let unit = s.metric.unit();
-        let mut tornado = Sheet::new(["input", "at low − base", "at high − base"]);
+        let language = options.language;
+        let (low, high, name) = match language {
+            Language::English => ("at low", "at high", "name"),
+            Language::Japanese => ("低い側", "高い側", "名前"),
+        };
+        let mut tornado = Sheet::new(["input", "at low − base", "at high − base", name]);
         for e in s.inputs.iter().filter(|e| e.swing.is_some()).take(15) {
             let change = |x: Option<f64>| Cell::number(x.zip(s.base).map(|(x, b)| x - b), unit);
             tornado.rows.push(vec![
                 Cell::text(&e.input),
                 change(e.metric_at_low),
                 change(e.metric_at_high),
+                Cell::text(s.names.name(&e.input, language)),
             ]);
         }
         let top = t.rows.len() as u32 + 2;
         write_table(ws, top, &tornado, &f, &mut widths)?;
         widths.apply(ws)?;
         let n = tornado.rows.len() as u32;
-        let title = format!("{}: change from the value at the means", s.metric.name());
+        let metric = Style::of(options, &s.currency).metric(s.metric);
+        let title = match language {
+            Language::English => format!("{metric}: change from the value at the means"),
+            Language::Japanese => format!("{metric}：全入力が平均のときからの変化"),
+        };
         // In a bar chart the categories run up the y axis: reversed, the largest swing is on top.
-        let mut c = chart(ChartType::Bar, &title, s.metric.name(), "");
+        let mut c = chart(ChartType::Bar, &title, metric, "");
         c.y_axis()
             .set_reverse()
             .set_label_position(ChartAxisLabelPosition::Low);
-        for (k, name) in ["at low", "at high"].iter().enumerate() {
+        for (k, name) in [low, high].iter().enumerate() {
             let col = 1 + k as u16;
             c.add_series()
                 .set_name(*name)
-                .set_categories(("Sensitivity", top + 1, 0, top + n, 0))
+                .set_categories(("Sensitivity", top + 1, 3, top + n, 3))
                 .set_values(("Sensitivity", top + 1, col, top + n, col))
                 .set_overlap(100)
                 .set_format(
@@ -131,7 +146,7 @@ pub fn sensitivity_workbook(
                 );
         }
         c.set_height(480);
-        ws.insert_chart(top, 4, &c)?;
+        ws.insert_chart(top, 5, &c)?;
         book.save_to_buffer()
     };
     build().map_err(run_error)
