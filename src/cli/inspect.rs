@@ -90,8 +90,13 @@ fn validate_text(path: &Path, loaded: &Loaded) -> String {
 
 /// The rank correlation matrix of a setup's correlated inputs (empty when none).
 fn copula_text(c: &Copula) -> String {
+    let left_out: String = c
+        .left_out
+        .iter()
+        .map(|why| format!("  left out of this setup: {why}\n"))
+        .collect();
     if c.is_empty() {
-        return String::new();
+        return left_out;
     }
     let n = c.inputs.len();
     let width = c
@@ -115,5 +120,5 @@ fn copula_text(c: &Copula) -> String {
         }
         out.push('\n');
     }
-    out
+    out + &left_out
 }

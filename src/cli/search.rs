@@ -74,7 +74,7 @@ pub(super) fn sweep(
     let mut files = OutputSet::default();
     files.add("sweep.csv", output::sweep_csv(&result));
     if !out.no_xlsx {
-        files.add(xlsx::REPORT_XLSX, xlsx::sweep_workbook(&result)?);
+        files.add(xlsx::SWEEP_XLSX, xlsx::sweep_workbook(&result)?);
     }
     if !out.no_charts {
         let options = &loaded.setups[0].scenario.chart;
@@ -125,7 +125,7 @@ pub(super) fn target(
     let mut files = OutputSet::default();
     files.add("target.csv", output::target_csv(&result));
     if !out.no_xlsx {
-        files.add(xlsx::REPORT_XLSX, xlsx::target_workbook(&result)?);
+        files.add(xlsx::TARGET_XLSX, xlsx::target_workbook(&result)?);
     }
     if !out.no_charts {
         let options = &loaded.setups[0].scenario.chart;
@@ -225,6 +225,10 @@ fn parse_range(
     }
     if axis.scaled {
         return Ok((0.25, 4.0));
+    }
+    if axis.path.starts_with("correlation.") {
+        // A rank: the whole open interval (-1, 1), short of its ends.
+        return Ok((-0.95, 0.95));
     }
     let current = paths::ParamPath::parse(&axis.path, tree, &crate::error::Origin::Default)?
         .get(tree)

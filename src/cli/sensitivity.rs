@@ -79,7 +79,7 @@ pub(super) fn sensitivity(
     files.add("sensitivity.json", output::json_bytes(&result));
     if !out.no_xlsx {
         files.add(
-            crate::report::xlsx::REPORT_XLSX,
+            crate::report::xlsx::SENSITIVITY_XLSX,
             crate::report::xlsx::sensitivity_workbook(&result, &setups[chosen].scenario.chart)?,
         );
     }

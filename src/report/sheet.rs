@@ -379,7 +379,12 @@ pub fn target(t: &crate::analysis::sweep::Target) -> Sheet {
     let mut sheet = Sheet::new([
         "kind", "value", "p_goal", "stage", "month", "mean", "p10", "p90",
     ]);
-    let x_unit = parameter_unit(&t.axis.path);
+    // Solving a distribution scales it: the values are factors, not the parameter's unit.
+    let x_unit = if t.axis.scaled {
+        Unit::Ratio
+    } else {
+        parameter_unit(&t.axis.path)
+    };
     for (x, p) in &t.curve {
         let mut row = vec![
             Cell::text("p_goal"),

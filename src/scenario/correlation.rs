@@ -405,7 +405,15 @@ fn conflict(c: &Copula, rank_origins: &[Origin]) -> InputError {
                 .all(|p| culprits.contains(&c.index_of(p).expect("named")))
         })
         .collect();
-    let last = *involved.last().expect("a conflict involves entries");
+    // The entry to fix: one whose rank the command line set (`--set`, a
+    // sweep point), else the last one in the file.
+    let last = involved
+        .iter()
+        .rev()
+        .find(|&&e| matches!(rank_origins[e], Origin::Argument(_)))
+        .or(involved.last())
+        .copied()
+        .expect("a conflict involves entries");
     let asked = c.entries[last].rank;
     // The ranks of the last entry that make the matrix positive definite
     // (an interval: positive definite matrices are a convex set).
@@ -433,7 +441,7 @@ fn conflict(c: &Copula, rank_origins: &[Origin]) -> InputError {
         (Some(lo), Some(hi)) => {
             let nearest = if asked < *lo { *lo } else { *hi };
             format!(
-                "with the others as written, correlation.{file_index}.rank must lie between {lo:.3} and {hi:.3}; the nearest valid rank is {nearest:.3}"
+                "with the others as they are, correlation.{file_index}.rank must lie between {lo:.3} and {hi:.3}; the nearest valid rank is {nearest:.3}"
             )
         }
         _ => "no rank of the last entry fits the others: bring the other ranks closer to 0".into(),

@@ -441,8 +441,14 @@ impl Dist {
         let (lo, hi) = self.domain.bounds();
         let f_lo = self.raw_cdf(lo);
         let share = f_lo + p.clamp(0.0, 1.0) * (self.raw_cdf(hi) - f_lo);
-        if let Some(x) = self.raw_quantile(share) {
-            return x.clamp(lo, hi);
+        // Where the share rounds onto an end of the domain (a far tail), the
+        // closed form can give an infinity or an excluded bound: the
+        // bisection below stays finite and inside.
+        if let Some(x) = self.raw_quantile(share).map(|x| x.clamp(lo, hi))
+            && x.is_finite()
+            && self.domain.contains(x)
+        {
+            return x;
         }
         let mut a = lo;
         let mut b = if hi.is_finite() {
@@ -698,6 +704,19 @@ mod tests {
                 Domain::Probability,
             ),
         ];
+        // Far tails of a law the domain cuts to a sliver stay finite and inside.
+        let sliver = fit(
+            "normal",
+            &[],
+            &[("mean", -4.5), ("sd", 1.0)],
+            Domain::NonNegative,
+        );
+        for p in [1e-300, 1e-13, 0.5, 1.0 - 1e-12, 1.0 - f64::EPSILON] {
+            let x = sliver.quantile(p);
+            assert!(x.is_finite() && x >= 0.0, "{p}: {x}");
+        }
+        let positive = fit("range", &[0.5, 2.0], &[], Domain::Positive);
+        assert!(positive.quantile(1e-300) > 0.0);
         for d in &dists {
             let (lo, hi) = d.domain.bounds();
             for i in 1..200 {

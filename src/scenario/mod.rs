@@ -728,7 +728,8 @@ impl Scenario {
         for g in &self.targets {
             put(&format!("targets.{}", g.metric), n(g.value));
         }
-        for (i, c) in self.correlations.entries.iter().enumerate() {
+        for c in &self.correlations.entries {
+            let i = c.entry;
             put(
                 &format!("correlation.{i}.inputs"),
                 format!("[\"{}\", \"{}\"]", c.inputs[0], c.inputs[1]),

@@ -157,8 +157,9 @@ const SOURCE_NAMES: &[(&str, &str, &str)] = &[
 pub struct ParameterNames {
     /// (name, label) of every source.
     sources: Vec<(String, String)>,
-    /// The two input paths of each `[[correlation]]`, in file order.
-    correlations: Vec<[String; 2]>,
+    /// The two input paths of each `[[correlation]]`, by file position
+    /// (`None` for one left out of the setup).
+    correlations: Vec<Option<[String; 2]>>,
 }
 
 impl ParameterNames {
@@ -170,12 +171,15 @@ impl ParameterNames {
                 .iter()
                 .map(|src| (src.name.clone(), src.label.clone()))
                 .collect(),
-            correlations: s
-                .correlations
-                .entries
-                .iter()
-                .map(|c| c.inputs.clone())
-                .collect(),
+            correlations: {
+                let entries = &s.correlations.entries;
+                let len = entries.iter().map(|c| c.entry + 1).max().unwrap_or(0);
+                let mut by_entry = vec![None; len];
+                for c in entries {
+                    by_entry[c.entry] = Some(c.inputs.clone());
+                }
+                by_entry
+            },
         }
     }
 
@@ -205,6 +209,7 @@ impl ParameterNames {
                     },
                     _ => None,
                 })
+                .map(Some)
                 .collect(),
             _ => Vec::new(),
         };
@@ -248,7 +253,7 @@ impl ParameterNames {
             .strip_prefix("correlation.")
             .and_then(|rest| rest.strip_suffix(".rank"))
             .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| self.correlations.get(i))
+            .and_then(|i| self.correlations.get(i).and_then(Option::as_ref))
         {
             let (a, b) = (self.name(a, language), self.name(b, language));
             return match language {
@@ -282,10 +287,10 @@ mod tests {
     fn every_schema_parameter_has_a_human_name() {
         let names = ParameterNames {
             sources: vec![("web_ads".into(), "Web広告".into())],
-            correlations: vec![[
+            correlations: vec![Some([
                 "source.web_ads.leads_per_month".into(),
                 "sales.win_rate".into(),
-            ]],
+            ])],
         };
         let skip = [
             "scenario.name",

@@ -67,10 +67,11 @@ impl<'s> Inputs<'s> {
                         normal_quantile(u.dist.cdf(draw.value(u))).clamp(-38.0, 38.0)
                     })
                     .collect();
+                // Strictly inside (0, 1): a share of exactly 0 or 1 is an end of the law.
                 copula
                     .correlate(&independent)
                     .into_iter()
-                    .map(normal_cdf)
+                    .map(|z| normal_cdf(z).clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON))
                     .collect()
             }
             _ => Vec::new(),

@@ -362,6 +362,31 @@ fn variants_change_ranks_and_setups_share_the_draws() {
     assert_eq!(column(0, a), column(1, a));
 }
 
+/// A variant that makes a correlated input a plain number leaves its
+/// entries out of that setup; the others keep their file positions.
+#[test]
+fn entries_left_out_keep_the_others_numbers() {
+    let toml = three_inputs(&format!(
+        "{RANKS}\n[[variant]]\nname = \"fixed leads\"\nset = {{ \"source.web.leads_per_month\" = 100 }}\n"
+    ));
+    let setups = crate::common::setups(&toml);
+    let c = &setups[1].scenario.correlations;
+    assert_eq!(c.entries.len(), 1);
+    assert_eq!(c.entries[0].entry, 1, "the file's correlation.1");
+    assert_eq!(c.left_out.len(), 2, "{:?}", c.left_out);
+    let params = setups[1].scenario.resolved_parameters();
+    assert!(
+        params
+            .iter()
+            .any(|(p, v)| p == "correlation.1.rank" && v == "0.3"),
+        "{params:?}"
+    );
+    assert!(
+        !params.iter().any(|(p, _)| p.starts_with("correlation.0")),
+        "{params:?}"
+    );
+}
+
 /// `validate` prints the matrix; report.md and summary.json list the entries.
 #[test]
 fn validate_report_and_summary_show_the_correlations() {

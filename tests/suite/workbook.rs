@@ -140,11 +140,12 @@ fn workbooks_are_reproducible_and_can_be_skipped() {
     assert!(a.path().join("summary.csv").exists());
 }
 
-/// sweep, target and sensitivity each write a workbook with their sheet and a chart.
+/// sweep, target and sensitivity each write a workbook named for them with
+/// their sheet and a chart, beside the run's report.xlsx.
 #[test]
 fn sweep_target_and_sensitivity_write_workbooks() {
     let scenario = example("ma_inside_sales.toml");
-    let cases: [(&[&str], &str); 3] = [
+    let cases: [(&[&str], &str, &str); 3] = [
         (
             &[
                 "sweep",
@@ -155,6 +156,7 @@ fn sweep_target_and_sensitivity_write_workbooks() {
                 "100",
             ],
             "Sweep",
+            "sweep.xlsx",
         ),
         (
             &[
@@ -168,19 +170,32 @@ fn sweep_target_and_sensitivity_write_workbooks() {
                 "100",
             ],
             "Target",
+            "target.xlsx",
         ),
-        (&["sensitivity", &scenario, "--runs", "100"], "Sensitivity"),
+        (
+            &["sensitivity", &scenario, "--runs", "100"],
+            "Sensitivity",
+            "sensitivity.xlsx",
+        ),
     ];
-    for (args, sheet) in cases {
-        let dir = tempfile::tempdir().unwrap();
+    // Into one folder after a run: each study's workbook sits beside the run's.
+    let dir = tempfile::tempdir().unwrap();
+    funnelsim(&["run", &scenario, "--runs", "100"], dir.path());
+    for (args, sheet, file) in cases {
         funnelsim(args, dir.path());
-        let path = dir.path().join("report.xlsx");
+        let path = dir.path().join(file);
         let mut book: Xlsx<_> = open_workbook(&path).unwrap();
         assert_eq!(book.sheet_names(), [sheet]);
         let range = book.worksheet_range(sheet).unwrap();
         assert!(range.rows().count() > 1, "{sheet} is empty");
         assert_eq!(chart_parts(&std::fs::read(&path).unwrap()), 1, "{sheet}");
     }
+    let mut run: Xlsx<_> = open_workbook(dir.path().join("report.xlsx")).unwrap();
+    assert_eq!(
+        run.sheet_names()[0],
+        "Summary",
+        "the run's workbook is intact"
+    );
 }
 
 /// Japanese labels with `[chart] language = "ja"`, and Japanese names intact.

@@ -20,8 +20,15 @@ use crate::scenario::metric::{Metric, Unit};
 mod studies;
 pub use studies::{sensitivity_workbook, sweep_workbook, target_workbook};
 
-/// The workbook's file name in an output folder.
+/// The workbook of `run` and `compare`, in an output folder.
 pub const REPORT_XLSX: &str = "report.xlsx";
+/// The workbooks of the studies: named for them, since `sweep` and `target`
+/// write into the same folder as `run` by default.
+pub const SWEEP_XLSX: &str = "sweep.xlsx";
+/// See [`SWEEP_XLSX`].
+pub const TARGET_XLSX: &str = "target.xlsx";
+/// See [`SWEEP_XLSX`].
+pub const SENSITIVITY_XLSX: &str = "sensitivity.xlsx";
 
 /// Rows an Excel sheet holds, the header included.
 const EXCEL_ROWS: usize = 1_048_576;
@@ -519,9 +526,11 @@ fn monthly_sheet(book: &mut Workbook, r: &Results, f: &Formats) -> Result<(), Xl
     let w = words(r.chart.language);
     let title = w.per_month.replace("{metric}", won_name);
     let mut c = chart(ChartType::Line, &title, w.month, won_name);
-    let months = r.months.len() as u32;
+    // Setups may differ in horizon: each one's rows follow the one before.
+    let mut first = 1u32;
     for (i, s) in r.setups.iter().enumerate() {
-        let (first, last) = (1 + i as u32 * months, (i as u32 + 1) * months);
+        let months = s.monthly.len() as u32;
+        let last = first + months - 1;
         for (k, p) in ["p10", "p50", "p90"].iter().enumerate() {
             let col = 2 + (won * 3 + k) as u16;
             let mut line = ChartLine::new();
@@ -536,6 +545,7 @@ fn monthly_sheet(book: &mut Workbook, r: &Results, f: &Formats) -> Result<(), Xl
                 .set_values(("Monthly", first, col, last, col))
                 .set_format(&mut line);
         }
+        first = last + 1;
     }
     ws.insert_chart(t.rows.len() as u32 + 2, 0, &c)?;
     Ok(())

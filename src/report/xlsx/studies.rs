@@ -12,7 +12,7 @@ use crate::report::format::Style;
 use crate::report::sheet::{self, Cell, Sheet};
 use crate::scenario::{ChartOptions, Language};
 
-/// `report.xlsx` of `sweep`: the points and a chart of the metric's band.
+/// `sweep.xlsx`: the points and a chart of the metric's band.
 pub fn sweep_workbook(s: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, Error> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let f = Formats::new(&s.currency);
@@ -59,7 +59,7 @@ pub fn sweep_workbook(s: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, Erro
     build().map_err(run_error)
 }
 
-/// `report.xlsx` of `target`: P(goal) against the value, and the cascade.
+/// `target.xlsx`: P(goal) against the value, and the cascade.
 pub fn target_workbook(t: &crate::analysis::sweep::Target) -> Result<Vec<u8>, Error> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let f = Formats::new(&t.currency);
@@ -90,7 +90,7 @@ pub fn target_workbook(t: &crate::analysis::sweep::Target) -> Result<Vec<u8>, Er
     build().map_err(run_error)
 }
 
-/// `report.xlsx` of `sensitivity`: the inputs, and a tornado of the 15
+/// `sensitivity.xlsx`: the inputs, and a tornado of the 15
 /// largest swings (each end's change from the value at the means).
 pub fn sensitivity_workbook(
     s: &crate::analysis::sensitivity::Sensitivity,
@@ -124,6 +124,10 @@ pub fn sensitivity_workbook(
         write_table(ws, top, &tornado, &f, &mut widths)?;
         widths.apply(ws)?;
         let n = tornado.rows.len() as u32;
+        if n == 0 {
+            // No input moves the metric: a table, and no chart of nothing.
+            return book.save_to_buffer();
+        }
         let metric = Style::of(options, &s.currency).metric(s.metric);
         let title = match language {
             Language::English => format!("{metric}: change from the value at the means"),
