@@ -190,7 +190,7 @@ fn sweep_target_and_sensitivity_write_workbooks() {
         assert!(range.rows().count() > 1, "{sheet} is empty");
         assert_eq!(chart_parts(&std::fs::read(&path).unwrap()), 1, "{sheet}");
     }
-    let mut run: Xlsx<_> = open_workbook(dir.path().join("report.xlsx")).unwrap();
+    let run: Xlsx<_> = open_workbook(dir.path().join("report.xlsx")).unwrap();
     assert_eq!(
         run.sheet_names()[0],
         "Summary",
