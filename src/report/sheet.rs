@@ -22,6 +22,16 @@ pub enum Cell {
     },
     /// A whole number that is not a metric (a run index, a count of runs).
     Integer(u64),
+    /// A number with the text a CSV file writes for it (a swept value as
+    /// its sweep names it: `0.3`, not `0.30000000000000004`).
+    Shown {
+        /// The value.
+        value: f64,
+        /// What it measures.
+        unit: Unit,
+        /// Its text.
+        text: String,
+    },
     /// Nothing: undefined, or not applicable to the row.
     Empty,
 }
@@ -46,6 +56,7 @@ impl Cell {
             Cell::Text(s) => s.clone(),
             Cell::Number { value, .. } => format!("{value}"),
             Cell::Integer(n) => n.to_string(),
+            Cell::Shown { text, .. } => text.clone(),
             Cell::Empty => String::new(),
         }
     }
@@ -298,6 +309,16 @@ impl<'a> Runs<'a> {
     }
 }
 
+/// How the values of a swept or solved parameter read: a distribution is
+/// scaled, so its values are factors, not the parameter's unit.
+fn axis_unit(axis: &crate::analysis::sweep::Axis) -> Unit {
+    if axis.scaled {
+        Unit::Ratio
+    } else {
+        parameter_unit(&axis.path)
+    }
+}
+
 /// How a parameter's values read: money, a probability, or a plain number.
 pub(crate) fn parameter_unit(path: &str) -> Unit {
     const RATES: [&str; 6] = [
@@ -358,7 +379,19 @@ pub fn sweep(s: &crate::analysis::sweep::Sweep) -> Sheet {
     head.extend(["p_goal", "cost_mean", "cac_p50", "best"].map(String::from));
     let mut sheet = Sheet::new(head);
     for (i, p) in s.points.iter().enumerate() {
-        let mut row: Vec<Cell> = p.values.iter().map(|v| Cell::text(v.label())).collect();
+        let mut row: Vec<Cell> = p
+            .values
+            .iter()
+            .zip(&s.axes)
+            .map(|(v, axis)| match v.number() {
+                Some(value) => Cell::Shown {
+                    value,
+                    unit: axis_unit(axis),
+                    text: v.label(),
+                },
+                None => Cell::text(v.label()),
+            })
+            .collect();
         row.push(Cell::text(s.metric.name()));
         row.extend(stats_cells(&p.summary, s.metric.unit()));
         row.push(Cell::number(p.p_goal, Unit::Rate));
@@ -379,12 +412,7 @@ pub fn target(t: &crate::analysis::sweep::Target) -> Sheet {
     let mut sheet = Sheet::new([
         "kind", "value", "p_goal", "stage", "month", "mean", "p10", "p90",
     ]);
-    // Solving a distribution scales it: the values are factors, not the parameter's unit.
-    let x_unit = if t.axis.scaled {
-        Unit::Ratio
-    } else {
-        parameter_unit(&t.axis.path)
-    };
+    let x_unit = axis_unit(&t.axis);
     for (x, p) in &t.curve {
         let mut row = vec![
             Cell::text("p_goal"),

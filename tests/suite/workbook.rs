@@ -188,6 +188,10 @@ fn sweep_target_and_sensitivity_write_workbooks() {
         assert_eq!(book.sheet_names(), [sheet]);
         let range = book.worksheet_range(sheet).unwrap();
         assert!(range.rows().count() > 1, "{sheet} is empty");
+        if sheet == "Sweep" {
+            // The swept values are numbers, not text.
+            assert_eq!(range.get((1, 0)), Some(&Data::Float(1.0)));
+        }
         assert_eq!(chart_parts(&std::fs::read(&path).unwrap()), 1, "{sheet}");
     }
     let run: Xlsx<_> = open_workbook(dir.path().join("report.xlsx")).unwrap();

@@ -109,6 +109,9 @@ fn put(ws: &mut Worksheet, row: u32, col: u16, cell: &Cell, f: &Formats) -> Resu
         Cell::Integer(n) => ws
             .write_number_with_format(row, col, *n as f64, &f.integer)
             .map(|_| ()),
+        Cell::Shown { value, unit, .. } => ws
+            .write_number_with_format(row, col, *value, f.of(*unit))
+            .map(|_| ()),
         Cell::Empty => Ok(()),
     }
 }
@@ -168,7 +171,7 @@ fn write_rows<R: std::borrow::Borrow<Vec<Cell>>>(
             if r < 500 {
                 let w = match cell {
                     Cell::Text(s) => crate::report::table::width(s),
-                    Cell::Number { .. } | Cell::Integer(_) => 12,
+                    Cell::Number { .. } | Cell::Integer(_) | Cell::Shown { .. } => 12,
                     Cell::Empty => 0,
                 };
                 widths.widen(c, w);
