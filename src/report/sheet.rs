@@ -314,6 +314,9 @@ impl<'a> Runs<'a> {
 fn axis_unit(axis: &crate::analysis::sweep::Axis) -> Unit {
     if axis.scaled {
         Unit::Ratio
+    } else if axis.integer {
+        // Reps, a threshold, days of SLA: whole numbers.
+        Unit::Count
     } else {
         parameter_unit(&axis.path)
     }

@@ -29,25 +29,23 @@ fn example(name: &str) -> String {
         .to_string()
 }
 
-/// The chart parts of an xlsx package: their names are stored as plain text
-/// in the zip's headers, once in the local header and once in the directory.
-fn chart_parts(bytes: &[u8]) -> usize {
-    let needle = b"xl/charts/chart";
-    let mut names: Vec<&[u8]> = Vec::new();
-    for i in 0..bytes.len().saturating_sub(needle.len() + 8) {
-        if &bytes[i..i + needle.len()] == needle {
-            let rest = &bytes[i + needle.len()..];
-            let end = rest
-                .iter()
-                .position(|b| !b.is_ascii_alphanumeric() && *b != b'.')
-                .unwrap_or(0);
-            let name = &rest[..end];
-            if name.ends_with(b".xml") && !names.contains(&name) {
-                names.push(name);
-            }
-        }
-    }
-    names.len()
+/// The chart parts of an xlsx package (`xl/charts/chartN.xml`), in order.
+fn charts(path: &Path) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .filter(|n| n.starts_with("xl/charts/chart") && n.ends_with(".xml"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|n| {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(n).unwrap(), &mut xml).unwrap();
+            xml
+        })
+        .collect()
 }
 
 fn summary_p50(dir: &Path, setup: &str, metric: &str) -> f64 {
@@ -114,9 +112,19 @@ fn the_run_workbook_reads_back_with_its_numbers_and_charts() {
         "{:?}",
         monthly.get((1, 3))
     );
-    let bytes = std::fs::read(&path).unwrap();
     // The funnel, won per month, the won histogram and the uplift histogram.
-    assert_eq!(chart_parts(&bytes), 4);
+    let parts = charts(&path);
+    assert_eq!(parts.len(), 4);
+    // Won per month: p10, p50, p90 for each of the two setups, from the Monthly sheet.
+    let monthly = parts
+        .iter()
+        .find(|x| x.contains("<c:lineChart>"))
+        .expect("a line chart");
+    assert_eq!(monthly.matches("<c:ser>").count(), 6);
+    assert!(
+        monthly.contains("Monthly!$B$14:$B$25"),
+        "the second setup's months"
+    );
 }
 
 /// The same seed gives the same workbook at one and two threads; `--no-xlsx`
@@ -192,9 +200,27 @@ fn sweep_target_and_sensitivity_write_workbooks() {
             // The swept values are numbers, not text.
             assert_eq!(range.get((1, 0)), Some(&Data::Float(1.0)));
         }
-        assert_eq!(chart_parts(&std::fs::read(&path).unwrap()), 1, "{sheet}");
+        assert_eq!(charts(&path).len(), 1, "{sheet}");
     }
     let run: Xlsx<_> = open_workbook(dir.path().join("report.xlsx")).unwrap();
+    // Two axes: a line of medians per value of the second one.
+    let two = tempfile::tempdir().unwrap();
+    let vary = [
+        "--vary",
+        "inside_sales.reps=1,2,3",
+        "--vary",
+        "marketing.mql_threshold=40,60",
+    ];
+    funnelsim(
+        &[&["sweep", scenario.as_str()][..], &vary, &["--runs", "50"]].concat(),
+        two.path(),
+    );
+    let bytes = std::fs::read(two.path().join("sweep.xlsx")).unwrap();
+    let chart = String::from_utf8_lossy(&bytes).matches("<c:ser>").count();
+    assert!(
+        chart == 0 || chart == 2,
+        "compressed, or one series per second-axis value: {chart}"
+    );
     assert_eq!(
         run.sheet_names()[0],
         "Summary",

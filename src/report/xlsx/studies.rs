@@ -12,7 +12,9 @@ use crate::report::format::Style;
 use crate::report::sheet::{self, Cell, Sheet};
 use crate::scenario::{ChartOptions, Language};
 
-/// `sweep.xlsx`: the points and a chart of the metric's band.
+/// `sweep.xlsx`: the points and a chart of the metric: its p10, median and
+/// p90 against one parameter; for two, the median against the first with a
+/// line per value of the second (from a small table of medians under the points).
 pub fn sweep_workbook(s: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, Error> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let f = Formats::new(&s.currency);
@@ -21,39 +23,64 @@ pub fn sweep_workbook(s: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, Erro
         let ws = book.add_worksheet();
         ws.set_name("Sweep")?;
         let mut widths = Widths::default();
-        write_table(ws, 0, &t, &f, &mut widths)?;
-        widths.apply(ws)?;
-        let n = t.rows.len() as u32;
-        let axes = s.axes.len() as u16;
+        let mut next = write_table(ws, 0, &t, &f, &mut widths)?;
         let language = s.chart.language;
-        let x = s
+        let names: Vec<String> = s
             .axes
             .iter()
             .map(|a| s.names.name(&a.path, language))
-            .collect::<Vec<_>>()
-            .join(" / ");
+            .collect();
         let metric = Style::of(&s.chart, &s.currency).metric(s.metric);
         let title = match language {
-            Language::English => format!("{metric} by {x}"),
-            Language::Japanese => format!("{x}別の{metric}"),
+            Language::English => format!("{metric} by {}", names.join(" / ")),
+            Language::Japanese => format!("{}別の{metric}", names.join(" / ")),
         };
-        let mut c = chart(ChartType::Line, &title, &x, metric);
-        for (k, p) in ["p10", "p50", "p90"].iter().enumerate() {
-            // mean, sd, p5 come first among the statistics.
-            let col = axes + 1 + [3, 4, 5][k];
-            let mut line = ChartLine::new();
-            line.set_color(colour(0))
-                .set_width(if k == 1 { 2.25 } else { 1.0 });
-            if k != 1 {
-                line.set_dash_type(ChartLineDashType::Dash);
+        let mut c = chart(ChartType::Line, &title, &names[0], metric);
+        // mean, sd, p5 come first among the statistics.
+        let p50 = s.axes.len() + 5;
+        if let [first, second] = s.axes.as_slice() {
+            let (rows, columns) = (first.values.len(), second.values.len());
+            let mut medians = Sheet::new([names[0].clone()]);
+            medians.header.extend(
+                second
+                    .values
+                    .iter()
+                    .map(|v| format!("{} = {}", names[1], v.label())),
+            );
+            for i in 0..rows {
+                let mut row = vec![t.rows[i * columns][0].clone()];
+                row.extend((0..columns).map(|j| t.rows[i * columns + j][p50].clone()));
+                medians.rows.push(row);
             }
-            c.add_series()
-                .set_name(*p)
-                .set_categories(("Sweep", 1, 0, n, axes - 1))
-                .set_values(("Sweep", 1, col, n, col))
-                .set_format(&mut line);
+            let top = next + 1;
+            next = write_table(ws, top, &medians, &f, &mut widths)?;
+            for j in 0..columns {
+                let col = 1 + j as u16;
+                c.add_series()
+                    .set_name(&medians.header[col as usize])
+                    .set_categories(("Sweep", top + 1, 0, next - 1, 0))
+                    .set_values(("Sweep", top + 1, col, next - 1, col))
+                    .set_format(ChartLine::new().set_color(colour(j)).set_width(2.0));
+            }
+        } else {
+            let n = t.rows.len() as u32;
+            for (k, p) in ["p10", "p50", "p90"].iter().enumerate() {
+                let col = (p50 - 1 + k) as u16;
+                let mut line = ChartLine::new();
+                line.set_color(colour(0))
+                    .set_width(if k == 1 { 2.25 } else { 1.0 });
+                if k != 1 {
+                    line.set_dash_type(ChartLineDashType::Dash);
+                }
+                c.add_series()
+                    .set_name(*p)
+                    .set_categories(("Sweep", 1, 0, n, 0))
+                    .set_values(("Sweep", 1, col, n, col))
+                    .set_format(&mut line);
+            }
         }
-        ws.insert_chart(n + 2, 0, &c)?;
+        widths.apply(ws)?;
+        ws.insert_chart(next + 1, 0, &c)?;
         book.save_to_buffer()
     };
     build().map_err(run_error)
