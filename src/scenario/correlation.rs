@@ -65,10 +65,10 @@ impl Copula {
         if i == j {
             return 1.0;
         }
-        let (a, b) = (&self.inputs[i], &self.inputs[j]);
+        let pair = [&self.inputs[i], &self.inputs[j]];
         self.entries
             .iter()
-            .find(|e| e.inputs == [a.clone(), b.clone()] || e.inputs == [b.clone(), a.clone()])
+            .find(|e| pair.contains(&&e.inputs[0]) && pair.contains(&&e.inputs[1]))
             .map_or(0.0, |e| e.rank)
     }
 
@@ -269,6 +269,7 @@ fn check_input(
         "sales_cycle_days",
         "monthly_revenue",
     ];
+    let is_parameter = s.resolved_parameters().iter().any(|(p, _)| p == path);
     let (message, hint) = if let Some(u) = found {
         (
             format!(
@@ -279,16 +280,14 @@ fn check_input(
                 "write it as a distribution, e.g. {{ range = [a, b] }}, or leave it out; {listed}"
             ),
         )
-    } else if s.resolved_parameters().iter().any(|(p, _)| p == path)
-        && per_item.iter().any(|k| path.ends_with(k))
-    {
+    } else if is_parameter && per_item.iter().any(|k| path.ends_with(k)) {
         (
             format!(
                 "`{path}` is a (D) value, drawn anew for each lead, opportunity or deal: it has no value per run to correlate"
             ),
             listed,
         )
-    } else if s.resolved_parameters().iter().any(|(p, _)| p == path) {
+    } else if is_parameter {
         (
             format!("`{path}` takes a plain value, never a distribution: it cannot be correlated"),
             listed,

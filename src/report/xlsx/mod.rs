@@ -15,7 +15,7 @@ use crate::report::kpis::{KpiTable, target_rows};
 use crate::report::sheet::{self, Cell, Sheet};
 use crate::runs::engine::SetupRuns;
 use crate::scenario::Language;
-use crate::scenario::metric::{Metric, Unit};
+use crate::scenario::metric::{FUNNEL_STAGES, Metric, Unit};
 
 mod studies;
 pub use studies::{sensitivity_workbook, sweep_workbook, target_workbook};
@@ -187,11 +187,23 @@ fn write_rows<R: std::borrow::Borrow<Vec<Cell>>>(
 
 /// A data sheet of its own.
 fn add_sheet(book: &mut Workbook, name: &str, t: &Sheet, f: &Formats) -> Result<(), XlsxError> {
+    let (ws, widths, _) = table_sheet(book, name, t, f)?;
+    widths.apply(ws)
+}
+
+/// A new sheet holding a table from its first row: the sheet, its column
+/// widths so far (more may be written before they are applied) and the row after the table.
+fn table_sheet<'b>(
+    book: &'b mut Workbook,
+    name: &str,
+    t: &Sheet,
+    f: &Formats,
+) -> Result<(&'b mut Worksheet, Widths, u32), XlsxError> {
     let ws = book.add_worksheet();
     ws.set_name(name)?;
     let mut widths = Widths::default();
-    write_table(ws, 0, t, f, &mut widths)?;
-    widths.apply(ws)
+    let next = write_table(ws, 0, t, f, &mut widths)?;
+    Ok((ws, widths, next))
 }
 
 /// The colour of setup `i`, as the PNG charts draw it.
@@ -442,16 +454,9 @@ fn funnel_block(
     widths: &mut Widths,
 ) -> Result<(), XlsxError> {
     let style = style_of(r);
-    const STAGES: [Metric; 5] = [
-        Metric::Leads,
-        Metric::Mqls,
-        Metric::Sqls,
-        Metric::Opportunities,
-        Metric::Won,
-    ];
     let mut t = Sheet::new([w.stage.to_string()]);
     t.header.extend(r.setups.iter().map(|s| s.name.clone()));
-    for m in STAGES {
+    for m in FUNNEL_STAGES {
         let mut row = vec![Cell::text(style.metric(m))];
         row.extend(
             r.setups
@@ -469,17 +474,18 @@ fn funnel_block(
         style.metric(Metric::Leads),
     );
     c.y_axis().set_name("").set_num_format("#,##0");
+    let last = top + 1 + FUNNEL_STAGES.len() as u32;
     for (i, s) in r.setups.iter().enumerate() {
         let col = 1 + i as u16;
         c.add_series()
             .set_name(&s.name)
-            .set_categories(("Summary", top + 2, 0, top + 6, 0))
-            .set_values(("Summary", top + 2, col, top + 6, col))
+            .set_categories(("Summary", top + 2, 0, last, 0))
+            .set_values(("Summary", top + 2, col, last, col))
             .set_format(
                 ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour(i))),
             );
     }
-    ws.insert_chart(top + 8, 0, &c)?;
+    ws.insert_chart(last + 2, 0, &c)?;
     Ok(())
 }
 

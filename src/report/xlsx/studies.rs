@@ -6,7 +6,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::{Formats, Widths, chart, colour, run_error, workbook, write_table};
+use super::{Formats, chart, colour, run_error, table_sheet, workbook, write_table};
 use crate::error::Error;
 use crate::report::format::Style;
 use crate::report::sheet::{self, Cell, Sheet};
@@ -20,10 +20,7 @@ pub fn sweep_workbook(s: &crate::analysis::sweep::Sweep) -> Result<Vec<u8>, Erro
         let f = Formats::new(&s.currency);
         let t = sheet::sweep(s);
         let mut book = workbook()?;
-        let ws = book.add_worksheet();
-        ws.set_name("Sweep")?;
-        let mut widths = Widths::default();
-        let mut next = write_table(ws, 0, &t, &f, &mut widths)?;
+        let (ws, mut widths, mut next) = table_sheet(&mut book, "Sweep", &t, &f)?;
         let language = s.chart.language;
         let names: Vec<String> = s
             .axes
@@ -92,10 +89,7 @@ pub fn target_workbook(t: &crate::analysis::sweep::Target) -> Result<Vec<u8>, Er
         let f = Formats::new(&t.currency);
         let table = sheet::target(t);
         let mut book = workbook()?;
-        let ws = book.add_worksheet();
-        ws.set_name("Target")?;
-        let mut widths = Widths::default();
-        write_table(ws, 0, &table, &f, &mut widths)?;
+        let (ws, widths, _) = table_sheet(&mut book, "Target", &table, &f)?;
         widths.apply(ws)?;
         let n = t.curve.len() as u32;
         let language = t.chart.language;
@@ -127,10 +121,7 @@ pub fn sensitivity_workbook(
         let f = Formats::new(&s.currency);
         let t = sheet::sensitivity(s);
         let mut book = workbook()?;
-        let ws = book.add_worksheet();
-        ws.set_name("Sensitivity")?;
-        let mut widths = Widths::default();
-        write_table(ws, 0, &t, &f, &mut widths)?;
+        let (ws, mut widths, _) = table_sheet(&mut book, "Sensitivity", &t, &f)?;
         let unit = s.metric.unit();
         let language = options.language;
         let (low, high, name) = match language {
