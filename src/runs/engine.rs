@@ -89,11 +89,7 @@ pub fn simulate_run(setup: &Setup, model: &Model, seed: u64, run: u64) -> RunMet
     let s = &setup.scenario;
     let params = RunParams::resolve(s, Draw::Run { seed, run });
     let stream = |label: &str| random::stream(seed, run, label);
-    let mut arrivals: Vec<_> = s
-        .sources
-        .iter()
-        .map(|src| stream(&format!("arrivals/{}", src.name)))
-        .collect();
+    let mut arrivals = stream("arrivals");
     let mut classes: Vec<_> = s
         .sources
         .iter()
@@ -101,7 +97,7 @@ pub fn simulate_run(setup: &Setup, model: &Model, seed: u64, run: u64) -> RunMet
         .collect();
     let (mut follow_up, mut sales) = (stream("follow_up"), stream("sales"));
     let mut streams = Streams {
-        arrivals: arrivals.iter_mut().map(random::Random).collect(),
+        arrivals: random::Random(&mut arrivals),
         classes: classes.iter_mut().map(random::Random).collect(),
         follow_up: random::Random(&mut follow_up),
         sales: random::Random(&mut sales),
@@ -122,7 +118,7 @@ pub fn expected_run_with(setup: &Setup, model: &Model, params: &RunParams) -> Ru
     let s = &setup.scenario;
     let n = s.sources.len();
     let mut streams = Streams {
-        arrivals: (0..n).map(|_| random::Expected).collect(),
+        arrivals: random::Expected,
         classes: (0..n).map(|_| random::Expected).collect(),
         follow_up: random::Expected,
         sales: random::Expected,

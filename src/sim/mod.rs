@@ -3,6 +3,7 @@
 //! its MQLs, the follow-up queue, field sales, and the model that steps them.
 
 pub mod calendar;
+pub(crate) mod fresh;
 pub(crate) mod mix;
 pub mod model;
 pub mod params;

@@ -13,6 +13,7 @@
 
 use crate::scenario::{QueueOrder, Scenario, Team};
 use crate::sim::calendar::Calendar;
+use crate::sim::fresh::{Fresh, Kind};
 use crate::sim::mix::Mixes;
 use crate::sim::params::RunParams;
 use crate::sim::queue::{Group, Queue};
@@ -100,8 +101,8 @@ pub struct Model {
 /// (common random numbers): arrivals per source, the nurture of leads per
 /// source, the follow-up (handoff, queue, qualification) and sales.
 pub struct Streams<S> {
-    /// Per source: the daily MQLs made on arrival.
-    pub arrivals: Vec<S>,
+    /// The daily MQLs made on arrival, all sources together.
+    pub arrivals: S,
     /// Per source: the leads that enter nurture each month, a count per nurture class.
     pub classes: Vec<S>,
     /// Handoff delays, re-qualification, the queue and qualification to SQL.
@@ -195,10 +196,10 @@ struct Run<'a> {
     handoff: (usize, f64),
     /// Groups due to join the queue, at `join_day % len`.
     joining: Vec<Vec<Group>>,
-    /// Fresh MQLs (those made on arrival) due to join, by `join_day % len` and
-    /// source, on time and a day late: counts only, made into groups when they
-    /// must wait (most days they are all worked the day they join).
-    fresh_joining: Vec<[f64; 2]>,
+    /// Fresh MQLs (those made on arrival), all sources together: drawn as one
+    /// count a join day, made into groups only when they must wait (most days
+    /// they are all worked the day they join), sources drawn late.
+    fresh: Fresh,
     queue: Queue,
     /// Reused buffer of groups leaving the queue.
     scratch: Vec<Group>,
@@ -244,7 +245,7 @@ impl<'a> Run<'a> {
             },
             handoff: (whole, h - h.floor()),
             joining: vec![Vec::new(); whole + 2],
-            fresh_joining: vec![[0.0; 2]; (whole + 2) * n_sources],
+            fresh: Fresh::new(&[], &[], 0.0, 0),
             queue: Queue::new(s.follow_up.queue_order, s.follow_up.sla_days, days),
             scratch: Vec::new(),
             decay,
@@ -263,6 +264,14 @@ impl<'a> Run<'a> {
             tally.response_days = vec![0.0; run.decay.len()];
         }
         run.classes = (0..n_sources).map(|i| run.source_classes(i)).collect();
+        let means: Vec<f64> = (0..months * n_sources)
+            .map(|k| {
+                let i = k % n_sources;
+                (run.daily_leads(i, k / n_sources) * run.classes[i].fresh.chance).max(0.0)
+            })
+            .collect();
+        let rates: Vec<f64> = run.classes.iter().map(|c| c.fresh.rate).collect();
+        run.fresh = Fresh::new(&means, &rates, run.handoff.1, run.decay.len());
         if s.marketing.automation {
             let score =
                 (s.marketing.mql_threshold as f64 - s.marketing.nurture.recycle_penalty).max(0.0);
@@ -357,49 +366,100 @@ impl<'a> Run<'a> {
 
     fn simulate<S: Sampler>(mut self, st: &mut Streams<S>) -> RunCounts {
         let cal = &self.model.calendar;
-        let n_sources = self.s.sources.len();
-        let late = self.handoff.1;
+        // Fresh MQLs joining on a day whose on-time and late MQLs were both made
+        // in month m: Poisson with the month's daily mean.
+        let laws: Vec<PoissonLaw> = (0..cal.months())
+            .map(|m| PoissonLaw::new(self.fresh.daily(m)))
+            .collect();
         for month in 0..cal.months() {
             let first = cal.first_day(month);
             // Step 3: nurtured and recycled leads re-qualify at the month start, before arrivals.
             self.requalify(month, first, &mut st.follow_up);
-            // Steps 1 and 2: MQLs of arrival a day per source, on time and a day late
-            // for the queue (Poisson splitting: two independent Poisson counts).
-            let laws: Vec<(PoissonLaw, PoissonLaw)> = (0..n_sources)
-                .map(|i| {
-                    let mqls = self.daily_leads(i, month) * self.classes[i].fresh.chance;
-                    (
-                        PoissonLaw::new(mqls * (1.0 - late)),
-                        PoissonLaw::new(mqls * late),
-                    )
-                })
-                .collect();
-            let ring = self.joining.len();
-            let days = cal.days();
             for day in first..first + cal.days_in(month) {
-                let join = day + self.handoff.0;
-                for (i, (on_time, delayed)) in laws.iter().enumerate() {
-                    let rng = &mut st.arrivals[i];
-                    let n = [rng.poisson(on_time), rng.poisson(delayed)];
-                    let made = n[0] + n[1];
-                    if made > 0.0 {
-                        self.add_leads(i, month, made);
-                        self.new_mqls(i, month, made);
-                        for (extra, count) in n.into_iter().enumerate() {
-                            if count > 0.0 && join + extra < days {
-                                self.fresh_joining[((join + extra) % ring) * n_sources + i]
-                                    [extra] += count;
-                            }
-                        }
-                    }
-                }
-                // Steps 4 and 5: the queue and follow-up.
-                self.queue_day(day, month, &mut st.follow_up);
+                // Steps 1 and 2 for the fresh MQLs joining today, then 4 and 5:
+                // the queue and follow-up.
+                let joiners = self.fresh_joiners(day, &laws, &mut st.arrivals);
+                self.queue_day(day, month, joiners, &mut st.follow_up);
             }
             self.enter_nurture(month, &mut st.classes);
         }
+        self.fresh_after_the_horizon(&mut st.arrivals);
+        self.draw_fresh_sources(&mut st.follow_up);
         self.close_sales(&mut st.sales);
         self.finish()
+    }
+
+    /// Steps 1 and 2 for the fresh MQLs that join the queue on `day`: those
+    /// made `whole` handoff days before (on time) and a day earlier (late),
+    /// all sources together, as (mix, count) of at most two mixes. Counted as
+    /// leads and MQLs of the month they were made in.
+    fn fresh_joiners<S: Sampler>(
+        &mut self,
+        day: usize,
+        laws: &[PoissonLaw],
+        rng: &mut S,
+    ) -> [(usize, f64); 2] {
+        let (whole, late) = self.handoff;
+        let mut joiners = [(0, 0.0); 2];
+        let Some(made) = day.checked_sub(whole) else {
+            return joiners;
+        };
+        let cal = &self.model.calendar;
+        let on_time_month = cal.month_of(made);
+        let late_month = made.checked_sub(1).map(|d| cal.month_of(d));
+        if late == 0.0 || late_month == Some(on_time_month) {
+            let n = rng.poisson(&laws[on_time_month]);
+            joiners[0] = (Fresh::mix(on_time_month, Kind::Both), n);
+        } else {
+            let on_time = self.fresh.daily(on_time_month) * (1.0 - late);
+            let delayed = late_month.map_or(0.0, |m| self.fresh.daily(m) * late);
+            let n = rng.poisson_mean(on_time + delayed);
+            let l = if delayed > 0.0 {
+                rng.binomial(n, delayed / (on_time + delayed))
+            } else {
+                0.0
+            };
+            joiners[0] = (Fresh::mix(on_time_month, Kind::OnTime), n - l);
+            if let Some(m) = late_month {
+                joiners[1] = (Fresh::mix(m, Kind::Late), l);
+            }
+        }
+        for &(mix, n) in &joiners {
+            let month = &mut self.counts.months[mix / 3];
+            month.leads += n;
+            month.mqls += n;
+        }
+        joiners
+    }
+
+    /// Fresh MQLs made so late that they would join after the last day: one
+    /// Poisson count per month, never worked.
+    fn fresh_after_the_horizon<S: Sampler>(&mut self, rng: &mut S) {
+        let (whole, late) = self.handoff;
+        let cal = &self.model.calendar;
+        let days = cal.days();
+        let mut means = vec![0.0; cal.months()];
+        for made in days.saturating_sub(whole + 1)..days {
+            let m = cal.month_of(made);
+            let on_time = if made + whole >= days {
+                1.0 - late
+            } else {
+                0.0
+            };
+            means[m] += self.fresh.daily(m) * (on_time + late);
+        }
+        for (m, mean) in means.into_iter().enumerate() {
+            let n = if mean > 0.0 {
+                rng.poisson_mean(mean)
+            } else {
+                0.0
+            };
+            if n > 0.0 {
+                self.counts.months[m].leads += n;
+                self.counts.months[m].mqls += n;
+                self.fresh.unworked(Fresh::mix(m, Kind::Both), n);
+            }
+        }
     }
 
     /// Leads of this month that enter nurture: only the month matters, since nurture
@@ -499,28 +559,24 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn queue_day<S: Sampler>(&mut self, day: usize, month: usize, rng: &mut S) {
+    fn queue_day<S: Sampler>(
+        &mut self,
+        day: usize,
+        month: usize,
+        fresh: [(usize, f64); 2],
+        rng: &mut S,
+    ) {
         let ring = self.joining.len();
-        let n_sources = self.s.sources.len();
         let c = self.capacity_per_day;
         let capacity = ((day + 1) as f64 * c).floor() - (day as f64 * c).floor();
-        let fresh_at = (day % ring) * n_sources;
         if self.queue.is_empty() {
             // Nobody waits: today's joiners are worked at once if they fit.
-            let fresh: f64 = self.fresh_joining[fresh_at..fresh_at + n_sources]
-                .iter()
-                .map(|n| n[0] + n[1])
-                .sum();
             let others: f64 = self.joining[day % ring].iter().map(|g| g.count).sum();
-            if fresh + others <= capacity {
-                for i in 0..n_sources {
-                    let n = std::mem::take(&mut self.fresh_joining[fresh_at + i]);
-                    let rate = self.classes[i].fresh.rate;
-                    for (extra, count) in n.into_iter().enumerate() {
-                        if count > 0.0 {
-                            let made = day - self.handoff.0 - extra;
-                            self.qualify(day, month, i, made, rate, count, rng);
-                        }
+            if fresh[0].1 + fresh[1].1 + others <= capacity {
+                for (mix, count) in fresh {
+                    if count > 0.0 {
+                        let made = day - self.handoff.0;
+                        self.qualify_fresh(day, month, mix, made, count, rng);
                     }
                 }
                 let mut joiners = std::mem::take(&mut self.joining[day % ring]);
@@ -532,21 +588,16 @@ impl<'a> Run<'a> {
             }
         }
         // Some must wait: today's fresh MQLs become groups in the queue.
-        for i in 0..n_sources {
-            let n = std::mem::take(&mut self.fresh_joining[fresh_at + i]);
-            let law = self.classes[i].fresh;
-            for (extra, count) in n.into_iter().enumerate() {
-                if count > 0.0 {
-                    let made = day - self.handoff.0 - extra;
-                    self.joining[day % ring].push(Group::new(i, law, made, false, count));
-                }
+        for (mix, count) in fresh {
+            if count > 0.0 {
+                self.fresh_groups(day, mix, count, rng);
             }
         }
         let mut out = std::mem::take(&mut self.scratch);
         self.queue
             .join(day, &mut self.joining[day % ring], |g| out.push(g));
         for g in out.drain(..) {
-            self.expire(month, g);
+            self.expire(month, g, rng);
         }
         if capacity >= 1.0 && !self.queue.is_empty() {
             self.queue
@@ -558,8 +609,51 @@ impl<'a> Run<'a> {
         self.scratch = out;
     }
 
+    /// `count` fresh MQLs of `mix` joining today that must wait: one group of
+    /// the mix when the queue orders by join day, else (scores matter) their
+    /// (class, source) drawn now, one group of each with its score law.
+    fn fresh_groups<S: Sampler>(&mut self, day: usize, mix: usize, count: f64, rng: &mut S) {
+        let made = day - self.handoff.0;
+        let ring = self.joining.len();
+        let joining = &mut self.joining[day % ring];
+        if self.s.follow_up.queue_order != QueueOrder::HighestScoreFirst {
+            joining.push(Group {
+                source: (self.s.sources.len() + mix) as u16,
+                lo: 0,
+                hi: 0,
+                mql_day: made as u32,
+                recycled: false,
+                count,
+            });
+            return;
+        }
+        let classes = &self.classes;
+        let tallies = &mut self.counts.sources;
+        self.fresh
+            .sources_of(mix, count, tallies, rng, |i, class, n| {
+                joining.push(Group::new(i, classes[i].fresh, made - class, false, n));
+            });
+    }
+
+    /// The fresh mix of a group of fresh MQLs whose sources are not drawn
+    /// yet, or `None` for a group of one source.
+    fn mix_of(&self, g: &Group) -> Option<usize> {
+        (g.source as usize).checked_sub(self.s.sources.len())
+    }
+
     /// An MQL group that waited longer than the SLA: counted once, and back to nurture.
-    fn expire(&mut self, month: usize, g: Group) {
+    fn expire<S: Sampler>(&mut self, month: usize, g: Group, rng: &mut S) {
+        if let Some(mix) = self.mix_of(&g) {
+            self.counts.months[month].lost_to_sla += g.count;
+            // Recycled leads need their sources now: nurture keeps them by source.
+            let now = self.recycle.is_some();
+            let expired = &mut self.expired;
+            let tallies = &mut self.counts.sources;
+            self.fresh.expired(mix, g.count, now, tallies, rng, |i, n| {
+                expired[i][month] += n;
+            });
+            return;
+        }
         let i = g.source as usize;
         if !g.recycled {
             self.counts.sources[i].lost_to_sla += g.count;
@@ -572,9 +666,59 @@ impl<'a> Run<'a> {
 
     /// Step 5: a worked group becomes SQLs with its mixed, decayed chance.
     fn follow_up<S: Sampler>(&mut self, day: usize, month: usize, g: Group, rng: &mut S) {
+        if let Some(mix) = self.mix_of(&g) {
+            return self.qualify_fresh(day, month, mix, g.mql_day as usize, g.count, rng);
+        }
         let rate = self.mixes.rate(g.lo as usize, g.hi as usize);
         let i = g.source as usize;
         self.qualify(day, month, i, g.mql_day as usize, rate, g.count, rng);
+    }
+
+    /// `count` fresh MQLs of `mix` (sources not drawn yet; the on-time ones
+    /// made on `made`) worked today: Binomial(count, the mix's chance) SQLs,
+    /// their sources drawn at once (sales need them), the rest's at the end.
+    fn qualify_fresh<S: Sampler>(
+        &mut self,
+        day: usize,
+        month: usize,
+        mix: usize,
+        made: usize,
+        count: f64,
+        rng: &mut S,
+    ) {
+        let w = day - made;
+        let sqls = rng.binomial(count, self.fresh.sql_chance(mix, w, &self.decay));
+        self.counts.months[month].sqls += sqls;
+        let lists = &mut self.sqls;
+        let tallies = &mut self.counts.sources;
+        self.fresh.qualified(
+            mix,
+            w,
+            count,
+            sqls,
+            &self.decay,
+            tallies,
+            rng,
+            |i, n| match lists[i].last_mut() {
+                Some((d, k)) if *d as usize == day => *k += n,
+                _ => lists[i].push((day as u32, n)),
+            },
+        );
+    }
+
+    /// After the last day: the sources of the fresh MQLs not drawn yet (those
+    /// still waiting are never worked).
+    fn draw_fresh_sources<S: Sampler>(&mut self, rng: &mut S) {
+        let mut waiting = Vec::new();
+        self.queue.drain(|g| waiting.push(g));
+        waiting.extend(self.joining.iter().flatten().copied());
+        for g in waiting {
+            if let Some(mix) = self.mix_of(&g) {
+                self.fresh.unworked(mix, g.count);
+            }
+        }
+        let tallies = &mut self.counts.sources;
+        self.fresh.draw_the_rest(&self.decay, tallies, rng);
     }
 
     /// `count` MQLs of a source made on `made` and worked today with `rate` before decay.

@@ -82,6 +82,13 @@ impl Queue {
         slot.append(joiners);
     }
 
+    /// Takes every waiting group out of the queue (at the end of the horizon).
+    pub fn drain(&mut self, mut each: impl FnMut(Group)) {
+        self.slots.iter_mut().flatten().for_each(|g| each(*g));
+        self.slots.iter_mut().for_each(Vec::clear);
+        self.total = 0.0;
+    }
+
     /// Whether nobody waits.
     pub fn is_empty(&self) -> bool {
         self.slots.iter().all(Vec::is_empty)

@@ -329,6 +329,15 @@ pub fn split_without_replacement<R: Rng + ?Sized>(
         picked.extend_from_slice(sizes);
         return;
     }
+    if let [_] = sizes {
+        picked.push(draws as f64);
+        return;
+    }
+    if let [first, _] = sizes {
+        let x = hypergeometric(rng, total, *first as u64, draws) as f64;
+        picked.extend([x, draws as f64 - x]);
+        return;
+    }
     let complement = draws > total / 2;
     let mut remaining = if complement { total - draws } else { draws };
     picked.resize(sizes.len(), 0.0);
@@ -461,6 +470,64 @@ impl Categorical {
     }
 }
 
+/// A multinomial split of `n` items over classes with chances proportional
+/// to `weights`: few items one uniform each, many by a chain of conditional
+/// binomials (the last class with weight takes what is left). Weights that
+/// are all 0 put every item in the first class.
+pub fn multinomial<R: Rng + ?Sized>(
+    rng: &mut R,
+    n: u64,
+    weights: &[f64],
+    mut each: impl FnMut(usize, u64),
+) {
+    let total: f64 = weights.iter().sum();
+    if n == 0 {
+        return;
+    }
+    if total.is_nan() || total <= 0.0 {
+        return each(0, n);
+    }
+    let last = weights.iter().rposition(|&w| w > 0.0).unwrap_or(0);
+    if n <= 8 && last < 16 {
+        // Few items: one uniform each, counted per class first.
+        let mut counts = [0u64; 16];
+        for _ in 0..n {
+            let mut u = rng.random::<f64>() * total;
+            let mut i = 0;
+            while i < last && u >= weights[i] {
+                u -= weights[i];
+                i += 1;
+            }
+            counts[i] += 1;
+        }
+        for (i, &c) in counts[..=last].iter().enumerate() {
+            if c > 0 {
+                each(i, c);
+            }
+        }
+        return;
+    }
+    let (mut left, mut mass) = (n, total);
+    for (i, &w) in weights.iter().enumerate() {
+        if w <= 0.0 {
+            continue;
+        }
+        let c = if i == last {
+            left
+        } else {
+            binomial(rng, left, (w / mass).min(1.0))
+        };
+        if c > 0 {
+            each(i, c);
+        }
+        left -= c;
+        mass -= w;
+        if left == 0 {
+            return;
+        }
+    }
+}
+
 /// Where the model's counts come from: random draws (a Monte Carlo run), or
 /// their expectations (`explain`: the same model with no noise).
 ///
@@ -493,6 +560,10 @@ pub trait Sampler {
     /// The sum of `n` per-item draws of a (D) distribution whose mean (computed
     /// once by the caller) is `mean`.
     fn sum_of(&mut self, dist: &crate::scenario::dist::Dist, mean: f64, n: f64) -> f64;
+    /// Splits `n` items over classes with chances proportional to `weights` (a
+    /// multinomial): calls `each(class, count)` for every class with a count > 0.
+    /// Weights that are all 0 put every item in the first class.
+    fn multinomial(&mut self, n: f64, weights: &[f64], each: impl FnMut(usize, f64));
 }
 
 /// Random draws from a stream.
@@ -574,6 +645,9 @@ impl<R: Rng + ?Sized> Sampler for Random<'_, R> {
     fn sum_of(&mut self, dist: &crate::scenario::dist::Dist, _mean: f64, n: f64) -> f64 {
         (0..n as u64).map(|_| dist.sample(self.0)).sum()
     }
+    fn multinomial(&mut self, n: f64, weights: &[f64], mut each: impl FnMut(usize, f64)) {
+        multinomial(self.0, n as u64, weights, |i, c| each(i, c as f64));
+    }
 }
 
 /// Expected values: every count is its mean, so a run is the deterministic expected funnel.
@@ -640,6 +714,20 @@ impl Sampler for Expected {
     }
     fn sum_of(&mut self, _dist: &crate::scenario::dist::Dist, mean: f64, n: f64) -> f64 {
         n * mean
+    }
+    fn multinomial(&mut self, n: f64, weights: &[f64], mut each: impl FnMut(usize, f64)) {
+        let total: f64 = weights.iter().sum();
+        if total.is_nan() || total <= 0.0 {
+            if n > 0.0 {
+                each(0, n);
+            }
+            return;
+        }
+        for (i, &w) in weights.iter().enumerate() {
+            if w > 0.0 {
+                each(i, n * w / total);
+            }
+        }
     }
 }
 
