@@ -30,6 +30,17 @@ pub(crate) enum Kind {
     Late = 2,
 }
 
+/// What is known of MQLs whose (class, source) is drawn.
+#[derive(Clone, Copy, Debug)]
+enum Given {
+    /// Worked w days after they became MQLs (on time; late ones a day more), and SQLs.
+    Sql(usize),
+    /// Worked w days after they became MQLs, and not SQLs.
+    NotSql(usize),
+    /// Nothing: lost to the SLA, never worked, or waiting.
+    Nothing,
+}
+
 /// The (class, source) chances of the fresh MQLs of one mix: a view into
 /// the run's tables.
 struct Mix<'a> {
@@ -139,14 +150,16 @@ impl Fresh {
         (rate[0] * decay[w] + late).clamp(0.0, 1.0)
     }
 
-    /// Draws the (class, source) of `n` MQLs of `mix` with chances
-    /// proportional to `weight(k, class)` for k = class * sources + source;
-    /// calls `each(source, class, count)`.
+    /// Draws the (class, source) of `n` MQLs of `mix` given what is known of
+    /// them: chances proportional to share x rate x decay (SQLs), share x
+    /// (1 - rate x decay) (worked, not SQLs) or share (nothing known); calls
+    /// `each(source, class, count)`.
     fn split<S: Sampler>(
         &mut self,
         mix: usize,
         n: f64,
-        weight: impl Fn(&Mix, usize, usize) -> f64,
+        given: Given,
+        decay: &[f64],
         rng: &mut S,
         mut each: impl FnMut(usize, usize, f64),
     ) {
@@ -155,9 +168,27 @@ impl Fresh {
         }
         let sources = self.sources;
         let mut weights = std::mem::take(&mut self.weights);
-        let m = self.tables(mix);
         weights.clear();
-        weights.extend((0..2 * sources).map(|k| weight(&m, k, k / sources).max(0.0)));
+        let m = self.tables(mix);
+        for class in 0..2 {
+            let at = class * sources..(class + 1) * sources;
+            let (share, rated) = (&m.share[at.clone()], &m.rated[at]);
+            // A wait past the table is one no MQL of the class can have had.
+            let d = |w: usize| decay.get(w + class).copied();
+            match given {
+                Given::Sql(w) => {
+                    let d = d(w).unwrap_or(0.0);
+                    weights.extend(rated.iter().map(|r| r * d));
+                }
+                Given::NotSql(w) => match d(w) {
+                    Some(d) => {
+                        weights.extend(share.iter().zip(rated).map(|(s, r)| (s - r * d).max(0.0)))
+                    }
+                    None => weights.resize(weights.len() + sources, 0.0),
+                },
+                Given::Nothing => weights.extend_from_slice(share),
+            }
+        }
         rng.multinomial(n, &weights, |k, c| each(k % sources, k / sources, c));
         self.weights = weights;
     }
@@ -179,14 +210,7 @@ impl Fresh {
         mut each: impl FnMut(usize, f64),
     ) {
         self.unqualified[mix * self.waits + w] += n - sqls;
-        let weight = |m: &Mix, k: usize, class: usize| {
-            if m.rated[k] > 0.0 {
-                m.rated[k] * decay[w + class]
-            } else {
-                0.0
-            }
-        };
-        self.split(mix, sqls, weight, rng, |source, class, c| {
+        self.split(mix, sqls, Given::Sql(w), decay, rng, |source, class, c| {
             let tally = &mut tallies[source];
             tally.leads += c;
             tally.mqls += c;
@@ -211,19 +235,13 @@ impl Fresh {
             self.expired[mix] += n;
             return;
         }
-        self.split(
-            mix,
-            n,
-            |m, k, _| m.share[k],
-            rng,
-            |source, _, c| {
-                let tally = &mut tallies[source];
-                tally.leads += c;
-                tally.mqls += c;
-                tally.lost_to_sla += c;
-                each(source, c);
-            },
-        );
+        self.split(mix, n, Given::Nothing, &[], rng, |source, _, c| {
+            let tally = &mut tallies[source];
+            tally.leads += c;
+            tally.mqls += c;
+            tally.lost_to_sla += c;
+            each(source, c);
+        });
     }
 
     /// `n` MQLs of `mix` that are never worked within the horizon.
@@ -242,17 +260,11 @@ impl Fresh {
         rng: &mut S,
         mut each: impl FnMut(usize, usize, f64),
     ) {
-        self.split(
-            mix,
-            n,
-            |m, k, _| m.share[k],
-            rng,
-            |source, class, c| {
-                tallies[source].leads += c;
-                tallies[source].mqls += c;
-                each(source, class, c);
-            },
-        );
+        self.split(mix, n, Given::Nothing, &[], rng, |source, class, c| {
+            tallies[source].leads += c;
+            tallies[source].mqls += c;
+            each(source, class, c);
+        });
     }
 
     /// After the last day: the sources of every MQL not drawn yet, one
@@ -268,11 +280,8 @@ impl Fresh {
         for mix in 0..self.rate.len() {
             for w in 0..self.waits {
                 let n = std::mem::take(&mut self.unqualified[mix * self.waits + w]);
-                let weight = |m: &Mix, k: usize, class: usize| match decay.get(w + class) {
-                    Some(d) => m.share[k] - m.rated[k] * d,
-                    None => 0.0, // a wait no MQL of the class can have had
-                };
-                self.split(mix, n, weight, rng, |source, class, c| {
+                let given = Given::NotSql(w);
+                self.split(mix, n, given, decay, rng, |source, class, c| {
                     let tally = &mut tallies[source];
                     tally.leads += c;
                     tally.mqls += c;

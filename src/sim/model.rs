@@ -1,9 +1,11 @@
 //! The day-by-day funnel of docs/model.md ("One run, day by day"), for one run.
 //!
 //! Leads are never simulated one by one, nor grouped by exact score. The MQLs
-//! of one source made on one day travel as a group with a count and the law
-//! of their scores (see `sim::mix`); every random step draws a count for a whole
-//! group: Poisson counts per class of lead (Poisson splitting), a nurture
+//! made on arrival that join the queue on one day are one count for all
+//! sources, their sources drawn only when something depends on them (see
+//! `sim::fresh`); other MQLs travel as groups of one source with a count and
+//! the law of their scores (see `sim::mix`). Every random step draws a count
+//! for a whole group: Poisson counts per class of lead (Poisson splitting), a nurture
 //! fate decided when a lead enters nurture, one binomial with the mixed rate
 //! for a group worked whole, a split by score only where capacity cuts a
 //! `highest_score_first` queue, and per (source, SQL day) one split of the
@@ -98,8 +100,8 @@ pub struct Model {
 
 /// The random streams of one run, one per concern, so that setups that differ
 /// in one part of the funnel still share the draws of every other part
-/// (common random numbers): arrivals per source, the nurture of leads per
-/// source, the follow-up (handoff, queue, qualification) and sales.
+/// (common random numbers): the fresh MQLs of all sources, the nurture of
+/// leads per source, the follow-up (handoff, queue, qualification) and sales.
 pub struct Streams<S> {
     /// The daily MQLs made on arrival, all sources together.
     pub arrivals: S,

@@ -488,7 +488,9 @@ pub fn multinomial<R: Rng + ?Sized>(
         return each(0, n);
     }
     let last = weights.iter().rposition(|&w| w > 0.0).unwrap_or(0);
-    if n <= 8 && last < 16 {
+    // One uniform and a scan an item costs less than a binomial a class up
+    // to a few dozen items.
+    if n <= 32 && last < 16 {
         // Few items: one uniform each, counted per class first.
         let mut counts = [0u64; 16];
         for _ in 0..n {
