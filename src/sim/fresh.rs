@@ -72,8 +72,9 @@ pub(crate) struct Fresh {
     expired: Vec<f64>,
     /// Never worked within the horizon, by mix.
     unworked: Vec<f64>,
-    /// Scratch weights over (class, source).
+    /// Scratch weights over (class, source), and the counts drawn.
     weights: Vec<f64>,
+    drawn: Vec<f64>,
 }
 
 impl Fresh {
@@ -97,6 +98,7 @@ impl Fresh {
             expired: vec![0.0; n],
             unworked: vec![0.0; n],
             weights: Vec::with_capacity(2 * sources),
+            drawn: Vec::with_capacity(2 * sources),
         };
         for month in means.chunks_exact(sources.max(1)).take(months) {
             let total: f64 = month.iter().sum();
@@ -189,8 +191,19 @@ impl Fresh {
                 Given::Nothing => weights.extend_from_slice(share),
             }
         }
-        rng.multinomial(n, &weights, |k, c| each(k % sources, k / sources, c));
+        let mut drawn = std::mem::take(&mut self.drawn);
+        drawn.clear();
+        drawn.resize(2 * sources, 0.0);
+        rng.multinomial(n, &weights, |k, c| drawn[k] = c);
+        for (class, counts) in drawn.chunks_exact(sources).enumerate() {
+            for (source, &c) in counts.iter().enumerate() {
+                if c > 0.0 {
+                    each(source, class, c);
+                }
+            }
+        }
         self.weights = weights;
+        self.drawn = drawn;
     }
 
     /// `sqls` SQLs of `n` MQLs of `mix` worked after `w` days: draws their
