@@ -168,17 +168,19 @@ fn best_cheapest_picks_the_least_cost_point_that_meets_the_goal() {
             .collect();
         (rows, String::from_utf8(out.stdout).unwrap())
     };
-    let (rows, text) = best_of(&["--best", "cheapest", "--confidence", "0.8"]);
+    // At 0.75 the third point (P about 0.79) meets the goal and the second
+    // (about 0.71) does not: about two standard errors either way at 400 runs.
+    let (rows, text) = best_of(&["--best", "cheapest", "--confidence", "0.75"]);
     let chosen = rows.iter().position(|r| r.2).unwrap();
     let cheapest_meeting = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.0 >= 0.8)
+        .filter(|(_, r)| r.0 >= 0.75)
         .min_by(|a, b| a.1.1.total_cmp(&b.1.1))
         .unwrap()
         .0;
     assert_eq!(chosen, cheapest_meeting);
-    assert!(text.contains("the least mean cost among the points with P(won >= 360) >= 80%"));
+    assert!(text.contains("the least mean cost among the points with P(won >= 360) >= 75%"));
     let (rows, text) = best_of(&[]);
     let highest = rows.iter().position(|r| r.2).unwrap();
     let max_p = rows.iter().map(|r| r.0).fold(0.0, f64::max);
