@@ -105,10 +105,7 @@ impl Queue {
         mut worked: impl FnMut(Group),
     ) {
         if self.total <= capacity {
-            self.slots.iter_mut().flatten().for_each(|g| worked(*g));
-            self.slots.iter_mut().for_each(Vec::clear);
-            self.total = 0.0;
-            return;
+            return self.drain(worked);
         }
         let mut done = 0.0;
         let mut count = |g: Group| {
